@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+export * from './subjects';
+export * from './services';
+export * from './messaging/streams';
+export * from './messaging/validation';
+export * from './errors/rpc-error';
+export * from './apps/create-app.request';
+export * from './apps/get-app.request';
+export * from './apps/app.dto';
+export * from './apps/app-created.event';
+export * from './health/heartbeat.event';
+export * from './health/system-health.dto';
+export * from './logs/log-line.dto';
+export * from './logs/logs-query.request';
+export * from './messaging/subject-match';

@@ -1,0 +1,73 @@
+import { EventSubjects, PARKED_SUBJECT_PREFIX } from '../subjects';
+import { ServiceName } from '../services';
+
+/** A JetStream stream Slipway relies on. Services create or update these at start-up (idempotent). */
+export interface StreamDeclaration {
+  name: string;
+  subjects: string[];
+  /** Oldest messages are dropped beyond this age; 0 keeps them forever. */
+  maxAgeSeconds: number;
+  maxBytes: number;
+  /** Window in which a repeated message id is dropped as a duplicate. */
+  duplicateWindowSeconds: number;
+}
+
+/** A durable consumer owned by one service. */
+export interface ConsumerDeclaration {
+  durableName: string;
+  stream: string;
+  filterSubject: string;
+  owner: ServiceName;
+  /** Deliveries before a message is parked with its last error. */
+  maxDeliver: number;
+  /** Redelivery delays, in milliseconds, for attempts 1, 2, ... (the last one repeats). */
+  backoffMs: number[];
+  ackWaitMs: number;
+  /** Messages processed at the same time by one service instance. */
+  concurrency: number;
+}
+
+export const Streams = {
+  Events: {
+    name: 'SLIPWAY_EVENTS',
+    subjects: ['app.>', 'deploy.>', 'deployment.>', 'build.>', 'release.>', 'instance.>'],
+    maxAgeSeconds: 7 * 24 * 3600,
+    maxBytes: 1024 * 1024 * 1024,
+    duplicateWindowSeconds: 120,
+  },
+  Logs: {
+    name: 'SLIPWAY_LOGS',
+    subjects: ['logs.>'],
+    maxAgeSeconds: 24 * 3600,
+    maxBytes: 2 * 1024 * 1024 * 1024,
+    duplicateWindowSeconds: 120,
+  },
+  Parked: {
+    name: 'SLIPWAY_PARKED',
+    subjects: [`${PARKED_SUBJECT_PREFIX}.>`],
+    maxAgeSeconds: 30 * 24 * 3600,
+    maxBytes: 256 * 1024 * 1024,
+    duplicateWindowSeconds: 120,
+  },
+} as const satisfies Record<string, StreamDeclaration>;
+
+export const ALL_STREAMS: StreamDeclaration[] = Object.values(Streams);
+
+export const Consumers = {
+  LogsOnAppCreated: {
+    durableName: 'logs-app-created',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.AppCreated,
+    owner: 'logs',
+    maxDeliver: 5,
+    backoffMs: [500, 2_000, 5_000, 10_000],
+    ackWaitMs: 30_000,
+    concurrency: 4,
+  },
+} as const satisfies Record<string, ConsumerDeclaration>;
+
+export const ALL_CONSUMERS: ConsumerDeclaration[] = Object.values(Consumers);
+
+export function consumersOwnedBy(service: ServiceName): ConsumerDeclaration[] {
+  return ALL_CONSUMERS.filter((consumer) => consumer.owner === service);
+}

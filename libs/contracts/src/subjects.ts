@@ -1,0 +1,28 @@
+/**
+ * Every NATS subject Slipway uses, in one place. Events are facts in the past tense and versioned
+ * (`<entity>.<fact>.v<n>`); queries and commands are requests answered over core NATS request/reply.
+ */
+export const EventSubjects = {
+  AppCreated: 'app.created.v1',
+  HealthHeartbeat: 'health.heartbeat.v1',
+} as const;
+export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
+
+/**
+ * Request/reply subjects all live under `rpc.`, which no JetStream stream captures: a stream listening on
+ * a request's subject would answer it with a publish acknowledgement instead of the service's reply.
+ */
+export const RPC_SUBJECT_PREFIX = 'rpc';
+export const QuerySubjects = {
+  AppsCreate: 'rpc.apps.create',
+  AppsGet: 'rpc.apps.get',
+  AppsList: 'rpc.apps.list',
+  LogsQuery: 'rpc.logs.query',
+} as const;
+export type QuerySubject = (typeof QuerySubjects)[keyof typeof QuerySubjects];
+
+/** Messages a consumer gave up on are republished here with the reason, instead of blocking the stream. */
+export const PARKED_SUBJECT_PREFIX = 'parked';
+export function parkedSubjectFor(subject: string): string {
+  return `${PARKED_SUBJECT_PREFIX}.${subject}`;
+}

@@ -1,0 +1,40 @@
+import { IsInt, IsUrl, Min } from 'class-validator';
+import { BaseServiceConfig } from './base-service.config';
+import { ConfigValidationError, loadConfig } from './load-config';
+
+class ExampleConfig extends BaseServiceConfig {
+  @IsUrl({ require_tld: false, protocols: ['http'] })
+  CADDY_ADMIN_URL: string = '';
+
+  @IsInt()
+  @Min(1)
+  MAX_BUILDS: number = 2;
+}
+
+describe('loadConfig', () => {
+  it('applies defaults and converts numbers from strings', () => {
+    const config = loadConfig(ExampleConfig, { CADDY_ADMIN_URL: 'http://127.0.0.1:2019', HTTP_PORT: '3005' });
+    expect(config.HTTP_PORT).toBe(3005);
+    expect(config.MAX_BUILDS).toBe(2);
+    expect(config.NATS_URL).toBe('nats://127.0.0.1:4222');
+  });
+
+  it('names every missing or invalid variable in one error', () => {
+    let thrown: unknown;
+    try {
+      loadConfig(ExampleConfig, { HTTP_PORT: 'eighty', NATS_URL: 'localhost' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigValidationError);
+    const message = (thrown as Error).message;
+    expect(message).toContain('CADDY_ADMIN_URL is not set');
+    expect(message).toContain('HTTP_PORT is "eighty"');
+    expect(message).toContain('NATS_URL must look like nats://host:port');
+  });
+
+  it('treats an empty variable as unset so the default applies', () => {
+    const config = loadConfig(ExampleConfig, { CADDY_ADMIN_URL: 'http://caddy:2019', LOG_LEVEL: '' });
+    expect(config.LOG_LEVEL).toBe('info');
+  });
+});

@@ -1,0 +1,2 @@
+export * from './docker.module';
+export * from './docker.config';

@@ -1,0 +1,3 @@
+export * from './service-core.module';
+export * from './version';
+export * from './bootstrap';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppsHandler } from './apps.handler';
+import { AppsService } from './apps.service';
+import { OutboxRelay } from './outbox-relay';
+import { App, AppSchema } from './schemas/app.schema';
+
+@Module({
+  imports: [MongooseModule.forFeature([{ name: App.name, schema: AppSchema }])],
+  controllers: [AppsHandler],
+  providers: [AppsService, OutboxRelay],
+})
+export class AppsModule {}

@@ -1,0 +1,19 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ServiceCoreModule } from '@slipway/nest-service';
+import { AppsModule } from './apps/apps.module';
+import { GatewayConfig } from './config/gateway.config';
+import { SystemModule } from './system/system.module';
+
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig, version: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ServiceCoreModule.forService({ service: 'gateway', version, configType: GatewayConfig, config }),
+        AppsModule,
+        SystemModule,
+      ],
+    };
+  }
+}

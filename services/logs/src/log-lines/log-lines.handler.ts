@@ -1,0 +1,32 @@
+import { Controller, OnModuleInit } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AppCreatedEvent,
+  Consumers,
+  LogPageDto,
+  LogsQueryRequest,
+  parsePayload,
+  QuerySubjects,
+} from '@slipway/contracts';
+import { DurableConsumers } from '@slipway/nest-messaging';
+import { LogLinesService } from './log-lines.service';
+
+/** Log queries over request/reply, and the events that become system log lines. */
+@Controller()
+export class LogLinesHandler implements OnModuleInit {
+  constructor(
+    private readonly logLines: LogLinesService,
+    private readonly consumers: DurableConsumers,
+  ) {}
+
+  onModuleInit(): void {
+    this.consumers.register(Consumers.LogsOnAppCreated, AppCreatedEvent, (event, delivery) =>
+      this.logLines.recordAppCreated(event, delivery.messageId),
+    );
+  }
+
+  @MessagePattern(QuerySubjects.LogsQuery)
+  query(@Payload() payload: unknown): Promise<LogPageDto> {
+    return this.logLines.query(parsePayload(LogsQueryRequest, payload));
+  }
+}
