@@ -39,16 +39,18 @@ const shared = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration and browser tests start real servers; their waits carry their own, tighter limits.
+  testTimeout: 120_000,
   projects: [
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{services,libs,web,test,bench,deploy}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{services,libs,web,bench,deploy}/**/*.spec.ts'],
     },
     {
       ...shared,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{services,libs,test}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{services,libs,deploy}/**/*.int-spec.ts'],
       slowTestThreshold: 60,
     },
     { ...shared, displayName: 'browser', testMatch: ['<rootDir>/web/e2e/**/*.e2e-spec.ts'] },

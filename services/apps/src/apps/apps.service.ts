@@ -84,6 +84,9 @@ export class AppsService {
     await this.publisher.publish(EventSubjects.AppCreated, toAppCreatedEvent(app), {
       messageId: appCreatedMessageId(app),
     });
-    await this.apps.updateOne({ _id: app._id }, { $set: { createdEventPublishedAt: new Date() } }).exec();
+    // Bookkeeping, not a change to the app: updatedAt stays as the user last changed it.
+    await this.apps
+      .updateOne({ _id: app._id }, { $set: { createdEventPublishedAt: new Date() } }, { timestamps: false })
+      .exec();
   }
 }
