@@ -7,26 +7,24 @@ import tseslint from 'typescript-eslint';
 
 const serviceScopes = ['gateway', 'apps', 'builder', 'runtime', 'logs'];
 
+// onlyDependOnLibsWithTags checks each import directly. (notDependOnLibsWithTags would also follow the
+// project graph, where a lib's own integration tests make it "depend" on the testing lib.)
 const productionConstraints = [
   ...serviceScopes.map((scope) => ({
     sourceTag: `scope:${scope}`,
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
   })),
   { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'type:contracts'] },
-  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:testing'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:infra', 'type:contracts'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:contracts'] },
 ];
 
-// Tests may additionally use the testing lib (it starts real dependencies).
-const testConstraints = productionConstraints
-  .filter((constraint) => constraint.notDependOnLibsWithTags === undefined)
-  .map((constraint) =>
-    constraint.onlyDependOnLibsWithTags
-      ? { ...constraint, onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'type:testing'] }
-      : constraint,
-  );
+// Tests may additionally use the testing lib (scope:testing, type:testing), which starts real dependencies.
+const testConstraints = productionConstraints.map((constraint) => ({
+  ...constraint,
+  onlyDependOnLibsWithTags: [...constraint.onlyDependOnLibsWithTags, 'scope:testing', 'type:testing'],
+}));
 
 const testFiles = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/test/**/*.ts'];
 

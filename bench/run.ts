@@ -1,0 +1,16 @@
+// Benchmarks of the running platform, printed as figures. Run: npm run bench
+// Each benchmark starts its own private platform (libs/testing) and stops it afterwards.
+import { benchWalkingSkeleton } from './walking-skeleton.bench';
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  if (!only || only === 'walking-skeleton') await benchWalkingSkeleton();
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
