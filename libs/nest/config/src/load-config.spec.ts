@@ -1,4 +1,4 @@
-import { IsInt, IsUrl, Min } from 'class-validator';
+import { IsInt, IsUrl, Matches, Min } from 'class-validator';
 import { BaseServiceConfig } from './base-service.config';
 import { ConfigValidationError, loadConfig } from './load-config';
 
@@ -9,6 +9,9 @@ class ExampleConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1)
   MAX_BUILDS: number = 2;
+
+  @Matches(/^(\w+:[A-Za-z0-9+/=]{44})?$/, { message: 'SECRETS_KEYS must be keyId:base64key' })
+  SECRETS_KEYS: string = '';
 }
 
 describe('loadConfig', () => {
@@ -31,6 +34,22 @@ describe('loadConfig', () => {
     expect(message).toContain('CADDY_ADMIN_URL is not set');
     expect(message).toContain('HTTP_PORT is "eighty"');
     expect(message).toContain('NATS_URL must look like nats://host:port');
+  });
+
+  it('never prints a secret or the credentials in a URL when a value is invalid', () => {
+    let message = '';
+    try {
+      loadConfig(ExampleConfig, {
+        CADDY_ADMIN_URL: 'http://caddy:2019',
+        MONGO_URL: 'mongo://admin:s3cret-pass@db:27017',
+        SECRETS_KEYS: 'k1:not-base64-hunter2',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('MONGO_URL is "mongo://***@db:27017"');
+    expect(message).not.toContain('s3cret-pass');
+    expect(message).not.toContain('hunter2');
   });
 
   it('treats an empty variable as unset so the default applies', () => {

@@ -9,9 +9,18 @@ export class ConfigValidationError extends Error {
   }
 }
 
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|KEY/i;
+
+/** How a bad value is shown: never a secret, and never the credentials inside a URL. */
+function showValue(name: string, value: unknown): string {
+  if (SECRET_NAME.test(name)) return 'is set but invalid (value hidden)';
+  const text = String(value).replace(/\/\/[^/@\s]*@/, '//***@');
+  return `is ${JSON.stringify(text)}`;
+}
+
 function describe(error: ValidationError, raw: Record<string, unknown>): string {
   const given = raw[error.property];
-  const shown = given === undefined ? 'is not set' : `is ${JSON.stringify(given)}`;
+  const shown = given === undefined ? 'is not set' : showValue(error.property, given);
   const rules = Object.values(error.constraints ?? {}).join(', ');
   return `${error.property} ${shown}: ${rules}`;
 }
