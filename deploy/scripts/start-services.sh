@@ -10,7 +10,22 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 READY_TIMEOUT_S="${READY_TIMEOUT_S:-90}"
 
 # The environment contract shared by all services (see each service's config validation).
+# The key that seals secrets (access tokens, env var values) at rest: made once, kept in .slipway/.
+ensure_secrets_key() {
+  local file="${SLIPWAY_DATA_DIR}/secrets.env"
+  if [[ -z "${SECRETS_KEYS:-}" ]]; then
+    if [[ ! -f "$file" ]]; then
+      (umask 077 && printf 'SECRETS_KEYS=local1:%s\n' "$(head -c 32 /dev/urandom | base64)" >"$file")
+      log "secrets: generated a local sealing key in ${file#"$SLIPWAY_ROOT"/}"
+    fi
+    # shellcheck disable=SC1090 # generated above
+    source "$file"
+  fi
+  export SECRETS_KEYS
+}
+
 export_common_environment() {
+  ensure_secrets_key
   export NATS_URL="${NATS_URL:-nats://127.0.0.1:${NATS_PORT}}"
   # No database name: each service appends its own (slipway_<service>).
   export MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:${FERRETDB_PORT}}"
@@ -35,6 +50,16 @@ service_specific_environment() {
   case "$1" in
   gateway)
     printf '%s\n' "WEB_DIST_DIR=${WEB_DIST_DIR:-${SLIPWAY_ROOT}/dist/web/browser}" "CORS_ORIGINS=${CORS_ORIGINS:-}"
+    ;;
+  builder)
+    # The local stack builds on the images build-base-images.sh made (no registry here), and trusts the
+    # host's CA bundle so installs inside builds work behind a TLS-intercepting proxy.
+    printf '%s\n' \
+      "BASE_IMAGE_NODE=${BASE_IMAGE_NODE:-slipway-local/node:20-bookworm}" \
+      "BASE_IMAGE_PYTHON=${BASE_IMAGE_PYTHON:-slipway-local/python:3.11-bookworm}" \
+      "BASE_IMAGE_STATIC=${BASE_IMAGE_STATIC:-slipway-local/static:bookworm}" \
+      "EXTRA_CA_BUNDLE=${EXTRA_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}" \
+      "BUILD_WORK_DIR=${BUILD_WORK_DIR:-${SLIPWAY_DATA_DIR}/builds}"
     ;;
   esac
 }

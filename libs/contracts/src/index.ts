@@ -13,3 +13,7 @@ export * from './health/system-health.dto';
 export * from './logs/log-line.dto';
 export * from './logs/logs-query.request';
 export * from './messaging/subject-match';
+export * from './builds/build-source';
+export * from './builds/build-settings';
+export * from './builds/build.events';
+export * from './builds/build.dto';

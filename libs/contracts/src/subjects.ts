@@ -4,6 +4,11 @@
  */
 export const EventSubjects = {
   AppCreated: 'app.created.v1',
+  BuildRequested: 'build.requested.v1',
+  BuildCancelRequested: 'build.cancel-requested.v1',
+  BuildProgressed: 'build.progressed.v1',
+  BuildSucceeded: 'build.succeeded.v1',
+  BuildFailed: 'build.failed.v1',
   HealthHeartbeat: 'health.heartbeat.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
@@ -18,6 +23,7 @@ export const QuerySubjects = {
   AppsGet: 'rpc.apps.get',
   AppsList: 'rpc.apps.list',
   LogsQuery: 'rpc.logs.query',
+  BuildsGet: 'rpc.builds.get',
 } as const;
 export type QuerySubject = (typeof QuerySubjects)[keyof typeof QuerySubjects];
 

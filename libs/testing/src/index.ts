@@ -11,3 +11,4 @@ export * from './temp-dirs';
 export * from './wait';
 export * from './platform';
 export * from './otlp-collector';
+export * from './nest-rpc';

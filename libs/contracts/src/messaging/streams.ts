@@ -64,6 +64,26 @@ export const Consumers = {
     ackWaitMs: 30_000,
     concurrency: 4,
   },
+  BuilderOnBuildRequested: {
+    durableName: 'builder-build-requested',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.BuildRequested,
+    owner: 'builder',
+    maxDeliver: 5,
+    backoffMs: [1_000, 5_000, 15_000, 30_000],
+    ackWaitMs: 30_000,
+    concurrency: 4,
+  },
+  BuilderOnCancelRequested: {
+    durableName: 'builder-build-cancel-requested',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.BuildCancelRequested,
+    owner: 'builder',
+    maxDeliver: 5,
+    backoffMs: [500, 2_000, 5_000],
+    ackWaitMs: 30_000,
+    concurrency: 4,
+  },
 } as const satisfies Record<string, ConsumerDeclaration>;
 
 export const ALL_CONSUMERS: ConsumerDeclaration[] = Object.values(Consumers);
@@ -71,3 +91,8 @@ export const ALL_CONSUMERS: ConsumerDeclaration[] = Object.values(Consumers);
 export function consumersOwnedBy(service: ServiceName): ConsumerDeclaration[] {
   return ALL_CONSUMERS.filter((consumer) => consumer.owner === service);
 }
+
+/** JetStream object stores: uploaded source archives travel from the gateway to the builder this way. */
+export const ObjectStores = {
+  Archives: { bucket: 'slipway-archives', ttlSeconds: 7 * 24 * 3600, maxBytes: 5 * 1024 * 1024 * 1024 },
+} as const;

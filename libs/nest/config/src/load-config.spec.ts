@@ -1,4 +1,4 @@
-import { IsInt, IsUrl, Matches, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsUrl, Matches, Min } from 'class-validator';
 import { BaseServiceConfig } from './base-service.config';
 import { ConfigValidationError, loadConfig } from './load-config';
 
@@ -12,6 +12,9 @@ class ExampleConfig extends BaseServiceConfig {
 
   @Matches(/^(\w+:[A-Za-z0-9+/=]{44})?$/, { message: 'SECRETS_KEYS must be keyId:base64key' })
   SECRETS_KEYS: string = '';
+
+  @IsBoolean()
+  ALLOW_LOCAL: boolean = false;
 }
 
 describe('loadConfig', () => {
@@ -50,6 +53,15 @@ describe('loadConfig', () => {
     expect(message).toContain('MONGO_URL is "mongo://***@db:27017"');
     expect(message).not.toContain('s3cret-pass');
     expect(message).not.toContain('hunter2');
+  });
+
+  it('reads booleans as words, so "false" means false', () => {
+    const base = { CADDY_ADMIN_URL: 'http://caddy:2019' };
+    expect(loadConfig(ExampleConfig, { ...base, ALLOW_LOCAL: 'false' }).ALLOW_LOCAL).toBe(false);
+    expect(loadConfig(ExampleConfig, { ...base, ALLOW_LOCAL: 'true' }).ALLOW_LOCAL).toBe(true);
+    expect(() => loadConfig(ExampleConfig, { ...base, ALLOW_LOCAL: 'maybe' })).toThrow(
+      'ALLOW_LOCAL is "maybe"',
+    );
   });
 
   it('treats an empty variable as unset so the default applies', () => {

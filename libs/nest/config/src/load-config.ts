@@ -35,10 +35,21 @@ export function loadConfig<T extends object>(
   env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env,
 ): T {
   const defaults = new type();
-  const defined = Object.fromEntries(
+  const defined: Record<string, unknown> = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const config = plainToInstance(type, { ...defaults, ...defined }, { enableImplicitConversion: true });
+  // Implicit conversion would turn any string, "false" included, into true: booleans are parsed here.
+  const notBooleans: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defined)) {
+    if (typeof (defaults as Record<string, unknown>)[key] !== 'boolean') continue;
+    if (/^(true|1|yes)$/i.test(String(value))) defined[key] = true;
+    else if (/^(false|0|no)$/i.test(String(value))) defined[key] = false;
+    else notBooleans[key] = value;
+  }
+  const config = Object.assign(
+    plainToInstance(type, { ...defaults, ...defined }, { enableImplicitConversion: true }),
+    notBooleans,
+  );
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     throw new ConfigValidationError(errors.map((error) => describe(error, defined)));

@@ -36,6 +36,7 @@ export class DockerModule {
   static forRoot(options: { socketPath: string }): DynamicModule {
     return {
       module: DockerModule,
+      global: true,
       providers: [{ provide: DockerClient, useValue: new DockerClient(options.socketPath) }, DockerProbe],
       exports: [DockerClient],
     };

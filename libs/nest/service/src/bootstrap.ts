@@ -40,7 +40,10 @@ export async function bootstrapService<T extends BaseServiceConfig>(
   const { service, configType } = definition;
   const config = loadConfigOrExit(service, configType);
   const version = readServiceVersion();
-  const app = await NestFactory.create(definition.rootModule(config, version), { bufferLogs: true });
+  const app = await NestFactory.create(definition.rootModule(config, version), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
 
