@@ -1,10 +1,12 @@
 // Benchmarks of the running platform, printed as figures. Run: npm run bench
 // Each benchmark starts its own private platform (libs/testing) and stops it afterwards.
+import { benchBuilder } from './builder.bench';
 import { benchWalkingSkeleton } from './walking-skeleton.bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'walking-skeleton') await benchWalkingSkeleton();
+  if (!only || only === 'builder') await benchBuilder();
 }
 
 main().then(

@@ -3,6 +3,7 @@ import { ServiceCoreModule } from '@slipway/nest-service';
 import { AppsModule } from './apps/apps.module';
 import { GatewayConfig } from './config/gateway.config';
 import { SystemModule } from './system/system.module';
+import { UploadsModule } from './uploads/uploads.module';
 
 @Module({})
 export class AppModule {
@@ -13,6 +14,7 @@ export class AppModule {
         ServiceCoreModule.forService({ service: 'gateway', version, configType: GatewayConfig, config }),
         AppsModule,
         SystemModule,
+        UploadsModule,
       ],
     };
   }

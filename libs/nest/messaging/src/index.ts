@@ -7,3 +7,4 @@ export * from './rpc-client';
 export * from './rpc-server';
 export * from './domain-error';
 export * from './messaging.module';
+export * from './archive-store';

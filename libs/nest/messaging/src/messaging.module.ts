@@ -1,4 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ArchiveStore } from './archive-store';
 import { DurableConsumers } from './durable-consumer';
 import { EventPublisher } from './event-publisher';
 import { JetStreamSetup } from './jetstream-setup';
@@ -24,8 +25,9 @@ export class MessagingModule {
         EventPublisher,
         DurableConsumers,
         RpcClient,
+        ArchiveStore,
       ],
-      exports: [NatsConnectionProvider, EventPublisher, DurableConsumers, RpcClient],
+      exports: [NatsConnectionProvider, EventPublisher, DurableConsumers, RpcClient, ArchiveStore],
     };
   }
 }

@@ -12,6 +12,11 @@ export class GatewayConfig extends BaseServiceConfig {
   @IsString()
   CORS_ORIGINS: string = '';
 
+  /** Largest source archive accepted by `POST /api/v1/uploads`. */
+  @IsInt()
+  @Min(1024)
+  UPLOAD_MAX_BYTES: number = 200 * 1024 * 1024;
+
   /** A service whose last heartbeat is older than this shows as down. */
   @IsInt()
   @Min(2)

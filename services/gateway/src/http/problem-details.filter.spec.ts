@@ -30,7 +30,9 @@ function respond(exception: unknown): { status: number; type: string; body: Prob
 
 describe('ProblemDetailsFilter', () => {
   it('lists every validation problem as problem+json with status 400', () => {
-    const result = respond(new BadRequestException(['name must be a string', 'property extra should not exist']));
+    const result = respond(
+      new BadRequestException(['name must be a string', 'property extra should not exist']),
+    );
     expect(result.status).toBe(400);
     expect(result.type).toBe('application/problem+json');
     expect(result.body).toMatchObject({
@@ -55,7 +57,11 @@ describe('ProblemDetailsFilter', () => {
 
   it('keeps a single HTTP error message as the detail', () => {
     const result = respond(new NotFoundException('Cannot GET /api/v1/nothing'));
-    expect(result.body).toMatchObject({ status: 404, title: 'Not found', detail: 'Cannot GET /api/v1/nothing' });
+    expect(result.body).toMatchObject({
+      status: 404,
+      title: 'Not found',
+      detail: 'Cannot GET /api/v1/nothing',
+    });
     expect(result.body.errors).toBeUndefined();
   });
 

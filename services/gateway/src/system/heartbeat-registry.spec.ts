@@ -21,7 +21,9 @@ function beat(service: ServiceName, overrides: Partial<HeartbeatEvent> = {}): He
 }
 
 function seen(entries: Array<[ServiceName, HeartbeatEvent, number]>) {
-  return new Map(entries.map(([name, event, secondsAgo]) => [name, { event, receivedAt: NOW - secondsAgo * 1000 }]));
+  return new Map(
+    entries.map(([name, event, secondsAgo]) => [name, { event, receivedAt: NOW - secondsAgo * 1000 }]),
+  );
 }
 
 describe('summarizeHealth', () => {
@@ -30,12 +32,22 @@ describe('summarizeHealth', () => {
   it('reports every service up when each sent a recent heartbeat with healthy dependencies', () => {
     const health = summarizeHealth(seen(all.map((name) => [name, beat(name), 3])), NOW, 12);
     expect(health.status).toBe('up');
-    expect(health.services.map((service) => [service.name, service.status])).toEqual(all.map((name) => [name, 'up']));
-    expect(health.services[0]).toMatchObject({ version: '1.2.3', uptimeSeconds: 3600, lastSeenAt: '2026-11-29T09:59:57.000Z' });
+    expect(health.services.map((service) => [service.name, service.status])).toEqual(
+      all.map((name) => [name, 'up']),
+    );
+    expect(health.services[0]).toMatchObject({
+      version: '1.2.3',
+      uptimeSeconds: 3600,
+      lastSeenAt: '2026-11-29T09:59:57.000Z',
+    });
   });
 
   it('marks a service down once its last heartbeat is older than the stale limit', () => {
-    const entries = all.map((name): [ServiceName, HeartbeatEvent, number] => [name, beat(name), name === 'builder' ? 13 : 2]);
+    const entries = all.map((name): [ServiceName, HeartbeatEvent, number] => [
+      name,
+      beat(name),
+      name === 'builder' ? 13 : 2,
+    ]);
     const health = summarizeHealth(seen(entries), NOW, 12);
     expect(health.services.find((service) => service.name === 'builder')?.status).toBe('down');
     expect(health.status).toBe('degraded');
@@ -51,13 +63,19 @@ describe('summarizeHealth', () => {
     const health = summarizeHealth(seen([['runtime', runtime, 1]]), NOW, 12);
     const runtimeHealth = health.services.find((service) => service.name === 'runtime');
     expect(runtimeHealth?.status).toBe('degraded');
-    expect(runtimeHealth?.dependencies).toContainEqual({ name: 'caddy', status: 'down', detail: 'connect ECONNREFUSED' });
+    expect(runtimeHealth?.dependencies).toContainEqual({
+      name: 'caddy',
+      status: 'down',
+      detail: 'connect ECONNREFUSED',
+    });
   });
 
   it('lists a service that never sent a heartbeat as down, and the platform as down when none did', () => {
     const health = summarizeHealth(new Map(), NOW, 12);
     expect(health.status).toBe('down');
     expect(health.services).toHaveLength(5);
-    expect(health.services.every((service) => service.status === 'down' && service.lastSeenAt === null)).toBe(true);
+    expect(health.services.every((service) => service.status === 'down' && service.lastSeenAt === null)).toBe(
+      true,
+    );
   });
 });

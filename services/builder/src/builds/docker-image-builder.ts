@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import ignore from '@balena/dockerignore';
+import { BuildStage } from '@slipway/contracts';
+import { DockerClient } from '@slipway/nest-docker';
+import type Docker from 'dockerode';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import tarFs from 'tar-fs';
+
+export type InstructionStage = 'setup' | 'install' | 'build' | 'export';
+
+export interface ImageBuildRequest {
+  contextDir: string;
+  /** Relative to contextDir. */
+  dockerfilePath: string;
+  tag: string;
+  labels: Record<string, string>;
+  buildArgs: Record<string, string>;
+  memoryBytes: number;
+  cpuPercent: number;
+  /** One entry per Dockerfile instruction, so "Step N/M" maps to a stage. */
+  instructionStages: InstructionStage[];
+  /** 1-based instruction that installs dependencies: "Using cache" there is a dependency cache hit. */
+  dependencyInstallStep?: number;
+  signal: AbortSignal;
+  onStage: (stage: BuildStage) => void;
+  onOutput: (stage: BuildStage, text: string, stream: 'stdout' | 'stderr') => void;
+}
+
+export interface ImageBuildResult {
+  imageId: string;
+  sizeBytes: number;
+  dependencyCacheHit: boolean;
+}
+
+/** A Docker build that failed; `message` is Docker's own explanation (e.g. a RUN step's exit code). */
+export class ImageBuildError extends Error {
+  constructor(
+    message: string,
+    readonly stage: BuildStage,
+  ) {
+    super(message);
+    this.name = 'ImageBuildError';
+  }
+}
+
+export class BuildAbortedError extends Error {
+  constructor(readonly reason: unknown) {
+    super('The build was stopped.');
+    this.name = 'BuildAbortedError';
+  }
+}
+
+interface BuildMessage {
+  stream?: string;
+  error?: string;
+  errorDetail?: { message?: string };
+  aux?: { ID?: string };
+}
+
+const STEP = /^Step (\d+)\/(\d+) : /;
+const RUNNING_IN = /---> Running in ([0-9a-f]{12,64})/;
+
+function stageOf(instructionStage: InstructionStage | undefined): BuildStage {
+  return instructionStage === 'install' ? 'install' : instructionStage === 'export' ? 'export' : 'build';
+}
+
+/**
+ * Builds an image from a local context on the Docker Engine (classic builder, so each step reports
+ * "Using cache"), streaming every output line with its stage. The context honours `.dockerignore`. An
+ * aborted build closes the request, which makes Docker cancel it; intermediate containers are removed.
+ */
+@Injectable()
+export class DockerImageBuilder {
+  constructor(private readonly docker: DockerClient) {}
+
+  async build(request: ImageBuildRequest): Promise<ImageBuildResult> {
+    if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
+    const context = tarFs.pack(request.contextDir, {
+      ignore: dockerignoreFilter(request.contextDir, request.dockerfilePath),
+    });
+    const cpuPeriod = 100_000;
+    const options: Docker.ImageBuildOptions & { abortSignal: AbortSignal } = {
+      t: request.tag,
+      dockerfile: request.dockerfilePath,
+      labels: request.labels,
+      buildargs: request.buildArgs,
+      rm: true,
+      forcerm: true,
+      memory: request.memoryBytes,
+      memswap: request.memoryBytes,
+      cpuperiod: cpuPeriod,
+      cpuquota: Math.round((request.cpuPercent / 100) * cpuPeriod),
+      abortSignal: request.signal,
+    };
+    const response = (await this.docker.engine.buildImage(context, options)) as NodeJS.ReadableStream & {
+      destroy?: () => void;
+    };
+
+    let stage: BuildStage = 'build';
+    let step = 0;
+    let imageId = '';
+    let failure: string | undefined;
+    let dependencyCacheHit = false;
+    const intermediateContainers = new Set<string>();
+    const onAbort = () => response.destroy?.();
+    request.signal.addEventListener('abort', onAbort, { once: true });
+
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.docker.engine.modem.followProgress(
+          response,
+          (error: Error | null) => (error ? reject(error) : resolve()),
+          (message: BuildMessage) => {
+            if (message.aux?.ID) imageId = message.aux.ID;
+            if (message.error) {
+              failure = message.errorDetail?.message ?? message.error;
+              request.onOutput(stage, failure, 'stderr');
+              return;
+            }
+            const text = message.stream;
+            if (!text) return;
+            const stepMatch = STEP.exec(text);
+            if (stepMatch) {
+              step = Number(stepMatch[1]);
+              // Past the Dockerfile's own instructions come the steps Docker adds itself (the LABEL step).
+              const next = stageOf(request.instructionStages[step - 1] ?? 'export');
+              if (next !== stage) {
+                stage = next;
+                request.onStage(stage);
+              }
+            }
+            if (text.includes('---> Using cache') && step === request.dependencyInstallStep)
+              dependencyCacheHit = true;
+            const container = RUNNING_IN.exec(text)?.[1];
+            if (container) intermediateContainers.add(container);
+            request.onOutput(stage, text, 'stdout');
+          },
+        );
+      });
+    } catch (error) {
+      if (!request.signal.aborted)
+        throw new ImageBuildError(`Docker stopped the build: ${(error as Error).message}`, stage);
+    } finally {
+      request.signal.removeEventListener('abort', onAbort);
+    }
+
+    if (request.signal.aborted) {
+      await this.removeContainers(intermediateContainers);
+      throw new BuildAbortedError(request.signal.reason);
+    }
+    if (failure) {
+      await this.removeContainers(intermediateContainers);
+      throw new ImageBuildError(failure, stage);
+    }
+    if (!imageId) throw new ImageBuildError('Docker finished without producing an image.', stage);
+    const image = await this.docker.engine.getImage(imageId).inspect();
+    return { imageId, sizeBytes: image.Size, dependencyCacheHit };
+  }
+
+  /** Docker normally removes them (forcerm); a cancelled build can leave one behind. */
+  private async removeContainers(ids: Set<string>): Promise<void> {
+    await Promise.all(
+      [...ids].map((id) =>
+        this.docker.engine
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+  }
+}
+
+/** `.dockerignore` rules of the context; the Dockerfile and `.dockerignore` are always sent, as Docker does. */
+export function dockerignoreFilter(contextDir: string, dockerfilePath: string): (path: string) => boolean {
+  const file = `${contextDir}/.dockerignore`;
+  if (!existsSync(file)) return () => false;
+  const rules = ignore().add(readFileSync(file, 'utf8').split('\n'));
+  const alwaysSent = new Set(['.dockerignore', dockerfilePath.replace(/^\.\//, '')]);
+  return (path: string) => {
+    const relativePath = relative(contextDir, path);
+    if (relativePath === '' || alwaysSent.has(relativePath)) return false;
+    return rules.ignores(relativePath);
+  };
+}
