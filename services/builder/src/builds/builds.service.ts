@@ -280,11 +280,10 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
         return new BuildFailure(`The build was cancelled (${signal.reason.reason}).`, stage);
       if (signal.reason instanceof ShuttingDown)
         return new BuildFailure('The builder is shutting down.', stage);
-      const minutes = Math.round(this.config.BUILD_TIMEOUT_MS / 60_000);
-      return new BuildFailure(
-        `The build took longer than the limit of ${minutes} minute(s) and was stopped.`,
-        stage,
-      );
+      const limitMs = this.config.BUILD_TIMEOUT_MS;
+      const limit =
+        limitMs < 120_000 ? `${Math.round(limitMs / 1000)} s` : `${Math.round(limitMs / 60_000)} minutes`;
+      return new BuildFailure(`The build took longer than the limit of ${limit} and was stopped.`, stage);
     }
     if (error instanceof BuildFailure) return error;
     return new BuildFailure(`The builder failed unexpectedly: ${(error as Error).message}`, stage);
