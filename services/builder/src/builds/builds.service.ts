@@ -182,12 +182,15 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       });
     };
 
-    await this.builds
-      .updateOne(
-        { _id: build._id },
-        { $set: { status: 'running', startedAt: new Date() }, $inc: { attempts: 1 } },
-      )
-      .exec();
+    // First in the bookkeeping chain: a crash after this point counts as an attempt at the next start.
+    await record(() =>
+      this.builds
+        .updateOne(
+          { _id: build._id },
+          { $set: { status: 'running', startedAt: new Date() }, $inc: { attempts: 1 } },
+        )
+        .exec(),
+    );
     try {
       const result = await this.pipeline.run(
         build.request,
