@@ -34,7 +34,7 @@ run_static_checks() {
   local started
   started="$(now_ms)"
   log "checks: lint"
-  (cd "$SLIPWAY_ROOT" && NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false npx nx run-many -t lint --outputStyle=static)
+  (cd "$SLIPWAY_ROOT" && NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false npx nx run-many -t lint --outputStyle=static --skip-nx-cache)
   log "checks: types"
   (cd "$SLIPWAY_ROOT" && npx tsc -p tsconfig.json --noEmit)
   log "checks: passed in $(elapsed_since "$started")"

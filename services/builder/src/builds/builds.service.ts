@@ -49,6 +49,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly queue: BuildQueue;
   private readonly secrets: SecretBox;
   private readonly lastPosition = new Map<string, number>();
+  private readonly justAccepted = new Map<string, BuildDocument>();
 
   constructor(
     @InjectModel(Build.name) private readonly builds: Model<Build>,
@@ -94,8 +95,9 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Stores the request once and queues it; a redelivered request changes nothing. */
   async accept(request: BuildRequestedEvent): Promise<void> {
+    let created: BuildDocument;
     try {
-      await this.builds.create({
+      created = await this.builds.create({
         deploymentId: request.deploymentId,
         appId: request.appId,
         appName: request.appName,
@@ -109,6 +111,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       if (!isDuplicateKeyError(error)) throw error;
       return;
     }
+    // Handed straight to the queue, so a build that starts at once needs no second read.
+    this.justAccepted.set(request.deploymentId, created);
     this.queue.enqueue(request.deploymentId);
   }
 
@@ -117,6 +121,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     if (!build || !['queued', 'running'].includes(build.status)) return;
     await this.builds.updateOne({ _id: build._id }, { $set: { cancelRequested: true } }).exec();
     const outcome = this.queue.cancel(deploymentId, new CancelledByUser(reason));
+    this.justAccepted.delete(deploymentId);
     if (outcome !== 'aborted') {
       await this.fail(
         build,
@@ -134,7 +139,9 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async execute(deploymentId: string, cancelSignal: AbortSignal): Promise<void> {
-    const build = await this.builds.findOne({ deploymentId }).exec();
+    const fresh = this.justAccepted.get(deploymentId);
+    this.justAccepted.delete(deploymentId);
+    const build = fresh ?? (await this.builds.findOne({ deploymentId }).exec());
     if (!build || build.status !== 'queued') return;
     if (build.cancelRequested) {
       await this.fail(
@@ -182,6 +189,10 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       });
     };
 
+    let fetched: { commitSha: string | null; commitMessage: string | null } = {
+      commitSha: null,
+      commitMessage: null,
+    };
     // First in the bookkeeping chain: a crash after this point counts as an attempt at the next start.
     await record(() =>
       this.builds
@@ -198,19 +209,19 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
           log,
           signal,
           onStage: enterStage,
-          onSource: (source) =>
-            this.builds
-              .updateOne({ _id: build._id }, { $set: source })
-              .exec()
-              .then(() => undefined),
+          onSource: (source) => {
+            fetched = source;
+            return record(() => this.builds.updateOne({ _id: build._id }, { $set: source }).exec());
+          },
           onPlan: (detection, dockerfile) =>
-            this.builds
-              .updateOne(
-                { _id: build._id },
-                { $set: { detection: { ...detection, port: detection.port ?? null }, dockerfile } },
-              )
-              .exec()
-              .then(() => undefined),
+            record(() =>
+              this.builds
+                .updateOne(
+                  { _id: build._id },
+                  { $set: { detection: { ...detection, port: detection.port ?? null }, dockerfile } },
+                )
+                .exec(),
+            ),
         },
         this.secrets,
       );
@@ -221,41 +232,43 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
         `Build finished in ${(totalMs / 1000).toFixed(1)} s${result.dependencyCacheHit ? ' (dependencies from cache)' : ''}`,
       );
       await Promise.all([log.flush(), bookkeeping]);
-      const finished = await this.builds
-        .findOneAndUpdate(
-          { _id: build._id },
-          {
-            $set: {
-              status: 'succeeded',
-              imageTag: result.imageTag,
-              imageId: result.imageId,
-              sizeBytes: result.sizeBytes,
-              dependencyCacheHit: result.dependencyCacheHit,
-              timings,
-              finishedAt: new Date(),
-              logTail: log.lastLines(),
-            },
-          },
-          { new: true },
-        )
-        .exec();
       const event: BuildSucceededEvent = {
         deploymentId,
         appId: build.appId,
         imageTag: result.imageTag,
         imageId: result.imageId,
         sizeBytes: result.sizeBytes,
-        commitSha: finished?.commitSha ?? undefined,
-        commitMessage: finished?.commitMessage ?? undefined,
+        commitSha: fetched.commitSha ?? undefined,
+        commitMessage: fetched.commitMessage ?? undefined,
         detection: result.detection,
         dependencyCacheHit: result.dependencyCacheHit,
         timings,
         totalMs,
         occurredAt: new Date().toISOString(),
       };
-      await this.publisher.publish(EventSubjects.BuildSucceeded, event, {
-        messageId: `build.succeeded:${deploymentId}`,
-      });
+      // The record and the event say the same thing and do not depend on each other.
+      await Promise.all([
+        this.builds
+          .updateOne(
+            { _id: build._id },
+            {
+              $set: {
+                status: 'succeeded',
+                imageTag: result.imageTag,
+                imageId: result.imageId,
+                sizeBytes: result.sizeBytes,
+                dependencyCacheHit: result.dependencyCacheHit,
+                timings,
+                finishedAt: new Date(),
+                logTail: log.lastLines(),
+              },
+            },
+          )
+          .exec(),
+        this.publisher.publish(EventSubjects.BuildSucceeded, event, {
+          messageId: `build.succeeded:${deploymentId}`,
+        }),
+      ]);
       this.metrics.increment('slipway_builds_total', 'Finished builds.', { result: 'succeeded' });
       if (build.request.source.kind !== 'image') await this.retention.prune(build.appId).catch(() => []);
     } catch (error) {
