@@ -111,8 +111,8 @@ export async function benchBuilder(): Promise<void> {
     execFileSync(
       'docker',
       [
+        // Not quiet: like the builder, the client receives every output line.
         'build',
-        '-q',
         ...limits,
         '-f',
         '.slipway/Dockerfile',
