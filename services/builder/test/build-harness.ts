@@ -14,7 +14,7 @@ import Docker from 'dockerode';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cp } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const FIXTURES = join(__dirname, 'fixtures');
@@ -201,4 +201,19 @@ export async function fixtureRepo(
   git('add', '-A');
   git('commit', '-q', '-m', message);
   return { url: `file://${dir}`, dir, sha: git('rev-parse', 'HEAD') };
+}
+
+/** A one-commit repository holding only a Dockerfile; returns its file:// URL. */
+export async function dockerfileRepo(name: string, dockerfile: string): Promise<string> {
+  const dir = await makeTempDir(`slipway-${name}-`);
+  await writeFile(join(dir, 'Dockerfile'), dockerfile);
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', name);
+  return `file://${dir}`;
 }

@@ -2,26 +2,11 @@ import { SecretBox } from '@slipway/nest-secrets';
 import { makeTempDir, waitFor } from '@slipway/testing';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuilderHarness, fixtureRepo } from './build-harness';
+import { BuilderHarness, dockerfileRepo, fixtureRepo } from './build-harness';
 import { GitHttpServer, startGitHttpServer } from './sources/git-http-server';
 
 const SECRETS_KEYS = `test1:${randomBytes(32).toString('base64')}`;
-
-async function dockerfileRepo(name: string, dockerfile: string): Promise<string> {
-  const dir = await makeTempDir(`slipway-${name}-`);
-  await writeFile(join(dir, 'Dockerfile'), dockerfile);
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', ...args], {
-      cwd: dir,
-      stdio: 'ignore',
-    });
-  git('init', '-q', '-b', 'main');
-  git('add', '-A');
-  git('commit', '-qm', name);
-  return `file://${dir}`;
-}
 
 // Limits and guarantees of the builder: private repositories with sealed tokens, the build timeout, the
 // memory limit, image retention, and builds surviving a builder crash.

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BuilderHarness, fixtureRepo } from './build-harness';
+import { BuilderHarness, dockerfileRepo, fixtureRepo } from './build-harness';
 
 // The builder service end to end on the real Docker Engine: source → detection → image, with its
 // events, logs and stored build record. Every successful image is run and asked for its page.
@@ -156,21 +156,17 @@ describe('builder: from source to image', () => {
   });
 
   it('queues builds beyond the concurrency limit and cancels a queued and a running build, leaving nothing behind', async () => {
-    const dir = await makeTempDir('slipway-slow-');
-    await writeFile(
-      join(dir, 'Dockerfile'),
+    const repoUrl = await dockerfileRepo(
+      'slow',
       'FROM slipway-local/node:20-bookworm\nRUN echo starting slow step && sleep 120\nCMD ["node", "-e", "0"]\n',
     );
-    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', 'add', '-A'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', 'commit', '-qm', 'slow'], { cwd: dir });
 
-    const slow = await builder.requestBuild('slow', { kind: 'git', repoUrl: `file://${dir}` });
+    const slow = await builder.requestBuild('slow', { kind: 'git', repoUrl });
     await waitFor(() => builder.logText(slow).includes('starting slow step'), {
       timeoutMs: 60_000,
       description: 'the slow step to start',
     });
-    const waiting = await builder.requestBuild('slow-next', { kind: 'git', repoUrl: `file://${dir}` });
+    const waiting = await builder.requestBuild('slow-next', { kind: 'git', repoUrl });
     await waitFor(() => builder.observe(waiting).progress.some((event) => event.queuePosition === 0), {
       timeoutMs: 10_000,
       description: 'the second build to report its queue position',
