@@ -64,6 +64,22 @@ export const Consumers = {
     ackWaitMs: 30_000,
     concurrency: 4,
   },
+  /**
+   * Every log batch. One at a time: lines of a deployment are then stored in the order they were
+   * published (batches carry consecutive seqs), and SQLite serialises writes anyway, so more in flight
+   * would not ingest faster. Reads sort by (timestamp, seq), so a retried batch stored late still reads
+   * in place.
+   */
+  LogsOnLogBatch: {
+    durableName: 'logs-log-batch',
+    stream: Streams.Logs.name,
+    filterSubject: 'logs.>',
+    owner: 'logs',
+    maxDeliver: 8,
+    backoffMs: [250, 1_000, 5_000, 15_000],
+    ackWaitMs: 30_000,
+    concurrency: 1,
+  },
   BuilderOnBuildRequested: {
     durableName: 'builder-build-requested',
     stream: Streams.Events.name,

@@ -3,6 +3,7 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AppCreatedEvent,
   Consumers,
+  LogBatchEvent,
   LogPageDto,
   LogsQueryRequest,
   parsePayload,
@@ -11,7 +12,7 @@ import {
 import { DurableConsumers } from '@slipway/nest-messaging';
 import { LogLinesService } from './log-lines.service';
 
-/** Log queries over request/reply, and the events that become system log lines. */
+/** Log batches and events in, log queries over request/reply. */
 @Controller()
 export class LogLinesHandler implements OnModuleInit {
   constructor(
@@ -23,6 +24,7 @@ export class LogLinesHandler implements OnModuleInit {
     this.consumers.register(Consumers.LogsOnAppCreated, AppCreatedEvent, (event, delivery) =>
       this.logLines.recordAppCreated(event, delivery.messageId),
     );
+    this.consumers.register(Consumers.LogsOnLogBatch, LogBatchEvent, (batch) => this.logLines.ingest(batch));
   }
 
   @MessagePattern(QuerySubjects.LogsQuery)

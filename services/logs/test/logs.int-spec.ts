@@ -1,0 +1,361 @@
+import {
+  AppDto,
+  LogBatchEvent,
+  LogLineEntry,
+  LogPageDto,
+  LogsQueryRequest,
+  logSubject,
+  QuerySubjects,
+} from '@slipway/contracts';
+import { nestRpcRequest, Platform, startPlatform, waitFor } from '@slipway/testing';
+import { MongoClient, ObjectId } from 'mongodb';
+import mongoose from 'mongoose';
+import { connect, JSONCodec, NatsConnection } from 'nats';
+import { randomBytes } from 'node:crypto';
+import { enforceRetention } from '../src/log-lines/log-retention';
+import { LogLine, LogLineSchema } from '../src/log-lines/schemas/log-line.schema';
+
+const codec = JSONCodec<LogBatchEvent>();
+/** Line n of a test batch is stamped BASE_TIME + n ms, so the order across batches is known. */
+const BASE_TIME = Date.now() - 60_000;
+
+function uniqueId(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+// The logs service as it runs: batches published to JetStream the way the builder does, read back over
+// rpc.logs.query and through the gateway, with real NATS, FerretDB and service processes.
+describe('logs service', () => {
+  let platform: Platform;
+  let nats: NatsConnection;
+  let mongo: MongoClient;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ services: ['gateway', 'apps', 'logs'] });
+    nats = await connect({ servers: platform.nats.url });
+    mongo = await MongoClient.connect(platform.database.url);
+  }, 180_000);
+
+  afterAll(async () => {
+    await nats?.close();
+    await mongo?.close();
+    await platform?.stop();
+  }, 60_000);
+
+  const lines = () => mongo.db('slipway_logs').collection('log_lines');
+
+  function batch(
+    appId: string,
+    deploymentId: string,
+    firstSeq: number,
+    texts: string[],
+    options: { timestamp?: string; stream?: 'stdout' | 'stderr' } = {},
+  ): LogBatchEvent {
+    const entries: LogLineEntry[] = texts.map((text, index) => ({
+      seq: firstSeq + index,
+      stream: options.stream ?? 'stdout',
+      stage: 'build',
+      timestamp: options.timestamp ?? new Date(BASE_TIME + firstSeq + index).toISOString(),
+      text,
+    }));
+    return { appId, deploymentId, source: 'build', lines: entries };
+  }
+
+  /** Publishes as the builder does: JetStream, message id `<deploymentId>:build:<firstSeq>`. */
+  async function publish(event: LogBatchEvent, messageId?: string): Promise<void> {
+    await nats
+      .jetstream()
+      .publish(logSubject(event.appId, event.deploymentId, event.source), codec.encode(event), {
+        msgID: messageId ?? `${event.deploymentId}:build:${event.lines[0]?.seq}`,
+      });
+  }
+
+  function query(request: LogsQueryRequest): Promise<LogPageDto> {
+    return nestRpcRequest<LogPageDto>(platform.nats.url, QuerySubjects.LogsQuery, request);
+  }
+
+  async function waitForStored(filter: Record<string, unknown>, count: number, timeoutMs = 30_000) {
+    await waitFor(async () => (await lines().countDocuments(filter)) >= count, {
+      timeoutMs,
+      intervalMs: 50,
+      description: `${count} stored lines matching ${JSON.stringify(filter)}`,
+    });
+  }
+
+  async function allSeqs(request: LogsQueryRequest): Promise<number[]> {
+    const seqs: number[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages += 1) {
+      const page = await query({ ...request, ...(cursor ? { cursor } : {}) });
+      seqs.push(...page.items.map((line) => line.seq));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    return seqs;
+  }
+
+  const buildOutput = [
+    'Step 1/3 : FROM node:22-alpine',
+    ' ---> 9f8e7d6c5b4a',
+    'Step 2/3 : RUN npm ci',
+    ' ---> Running in 1a2b3c4d5e6f',
+    '\u001b[33mnpm WARN\u001b[39m deprecated inflight@1.0.6',
+    'npm ERR! code ELIFECYCLE',
+    'Removing intermediate container 1a2b3c4d5e6f',
+    'Step 3/3 : CMD ["node", "server.js"]',
+    'Successfully built 0123456789ab',
+    'Found a.b in the Cache',
+  ];
+
+  it('stores build batches with level and display, and filters them by level, text, deployment and time', async () => {
+    const appId = uniqueId('app');
+    const deploymentId = uniqueId('dep');
+    const other = uniqueId('dep');
+    await publish(batch(appId, deploymentId, 1, buildOutput.slice(0, 5)));
+    await publish(batch(appId, deploymentId, 6, buildOutput.slice(5)));
+    await publish(batch(appId, other, 1, ['other deployment ERROR']));
+    await waitForStored({ appId }, buildOutput.length + 1);
+
+    const page = await query({ appId, deploymentId });
+    expect(page.nextCursor).toBeNull();
+    expect(page.items.map((line) => line.seq)).toEqual(buildOutput.map((_, index) => index + 1));
+    expect(page.items.map((line) => line.display)).toEqual([
+      'step',
+      'noise',
+      'step',
+      'noise',
+      'normal',
+      'normal',
+      'noise',
+      'step',
+      'noise',
+      'normal',
+    ]);
+    expect(page.items[4]).toMatchObject({
+      text: '\u001b[33mnpm WARN\u001b[39m deprecated inflight@1.0.6',
+      level: 'warn',
+      stage: 'build',
+      instance: null,
+      source: 'build',
+    });
+
+    const errors = await query({ appId, level: 'error' });
+    expect(errors.items.map((line) => line.text)).toEqual([
+      'other deployment ERROR', // seq 1 of the other deployment: earlier
+      'npm ERR! code ELIFECYCLE',
+    ]);
+
+    // Case-insensitive, and the dot is a dot, not a regex wildcard; colour codes are not searched.
+    expect((await query({ appId, text: 'A.B IN THE' })).items.map((line) => line.seq)).toEqual([10]);
+    expect((await query({ appId, text: 'aXb' })).items).toEqual([]);
+    expect((await query({ appId, text: 'WARN deprecated' })).items.map((line) => line.seq)).toEqual([5]);
+
+    const third = page.items[2]!.timestamp;
+    const sixth = page.items[5]!.timestamp;
+    const range = await query({ appId, deploymentId, from: third, to: sixth });
+    expect(range.items.map((line) => line.seq)).toEqual([3, 4, 5]);
+
+    const newestFirst = await query({ appId, deploymentId, order: 'desc', limit: 3 });
+    expect(newestFirst.items.map((line) => line.seq)).toEqual([10, 9, 8]);
+    expect(newestFirst.nextCursor).toEqual(expect.any(String));
+  });
+
+  it('pages through 2,500 lines sharing one timestamp: every seq exactly once, in order, both ways', async () => {
+    const appId = uniqueId('app');
+    const deploymentId = uniqueId('dep');
+    const timestamp = new Date(Date.now() - 30_000).toISOString();
+    const total = 2500;
+    const started = Date.now();
+    for (let first = 1; first <= total; first += 200) {
+      const count = Math.min(200, total - first + 1);
+      const texts = Array.from({ length: count }, (_, index) => `line ${first + index}`);
+      await publish(batch(appId, deploymentId, first, texts, { timestamp }));
+    }
+    await waitForStored({ appId }, total, 60_000);
+    const elapsedMs = Date.now() - started;
+    console.log(
+      `ingested ${total} lines in ${elapsedMs} ms: ${Math.round((total / elapsedMs) * 1000)} lines/s`,
+    );
+
+    const expected = Array.from({ length: total }, (_, index) => index + 1);
+    expect(await allSeqs({ appId, limit: 333 })).toEqual(expected);
+    expect(await allSeqs({ appId, limit: 1000, order: 'desc' })).toEqual([...expected].reverse());
+  }, 120_000);
+
+  it('stores a batch published twice under different message ids only once', async () => {
+    const appId = uniqueId('app');
+    const deploymentId = uniqueId('dep');
+    const event = batch(appId, deploymentId, 1, ['one', 'two', 'three']);
+    await publish(event, 'first-id');
+    await publish(event, 'second-id');
+    // A partly overlapping batch adds only its new lines.
+    await publish(batch(appId, deploymentId, 3, ['three', 'four']));
+    await waitForStored({ appId }, 4);
+    // Give a wrongly stored duplicate time to show up.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await lines().countDocuments({ appId })).toBe(4);
+    expect((await query({ appId })).items.map((line) => line.text)).toEqual(['one', 'two', 'three', 'four']);
+  });
+
+  it('loses no line published while the logs service is down', async () => {
+    const appId = uniqueId('app');
+    const deploymentId = uniqueId('dep');
+    await platform.stopService('logs');
+    for (let first = 1; first <= 1000; first += 200) {
+      await publish(
+        batch(
+          appId,
+          deploymentId,
+          first,
+          Array.from({ length: 200 }, (_, i) => `l${first + i}`),
+        ),
+      );
+    }
+    await platform.startService('logs');
+    await waitForStored({ appId }, 1000);
+    expect(await allSeqs({ appId, limit: 1000 })).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+  }, 120_000);
+
+  describe('retention', () => {
+    let connection: mongoose.Connection;
+
+    beforeAll(async () => {
+      connection = await mongoose
+        .createConnection(platform.database.url, { dbName: 'slipway_logs' })
+        .asPromise();
+    });
+
+    afterAll(async () => {
+      await connection?.close();
+    });
+
+    function storedLine(appId: string, seq: number, timestamp: Date) {
+      return {
+        _id: new ObjectId(),
+        appId,
+        deploymentId: 'dep',
+        source: 'build',
+        stream: 'stdout',
+        stage: null,
+        instance: null,
+        timestamp,
+        seq,
+        level: null,
+        display: 'normal',
+        text: `line ${seq}`,
+        plain: `line ${seq}`,
+        traceId: null,
+        key: `${appId}:dep:build:${seq}`,
+      };
+    }
+
+    it('removes lines older than the age limit and keeps the rest', async () => {
+      const appId = uniqueId('app');
+      const now = new Date();
+      const day = 24 * 3600 * 1000;
+      await lines().insertMany([
+        storedLine(appId, 1, new Date(now.getTime() - 10 * day)),
+        storedLine(appId, 2, new Date(now.getTime() - 8 * day)),
+        storedLine(appId, 3, new Date(now.getTime() - 6 * day)),
+        storedLine(appId, 4, new Date(now.getTime() - 1000)),
+      ]);
+      const model = connection.model(LogLine.name, LogLineSchema);
+      const result = await enforceRetention(model, { maxAgeDays: 7, maxLinesPerApp: 100_000 }, now);
+      expect(result.removedByAge).toBeGreaterThanOrEqual(2);
+      const left = await lines().find({ appId }).sort({ seq: 1 }).toArray();
+      expect(left.map((line) => line['seq'])).toEqual([3, 4]);
+    });
+
+    it("removes an app's oldest lines beyond the per-app limit, ties on timestamp broken by seq", async () => {
+      const crowded = uniqueId('app');
+      const quiet = uniqueId('app');
+      const at = new Date(Date.now() - 5000);
+      await lines().insertMany([
+        ...Array.from({ length: 30 }, (_, i) =>
+          storedLine(crowded, i + 1, i < 20 ? at : new Date(at.getTime() + i)),
+        ),
+        ...Array.from({ length: 5 }, (_, i) => storedLine(quiet, i + 1, at)),
+      ]);
+      const model = connection.model(LogLine.name, LogLineSchema);
+      // The database is shared with the other tests: 2,600 touches no app, 12 only those that are done.
+      const result = await enforceRetention(model, { maxAgeDays: 7, maxLinesPerApp: 2600 }, new Date());
+      expect(result.removedByCount).toBe(0);
+      const limited = await enforceRetention(model, { maxAgeDays: 7, maxLinesPerApp: 12 }, new Date());
+      expect(limited.removedByCount).toBeGreaterThanOrEqual(18);
+      const left = await lines().find({ appId: crowded }).sort({ seq: 1 }).toArray();
+      expect(left.map((line) => line['seq'])).toEqual(Array.from({ length: 12 }, (_, i) => i + 19));
+      expect(await lines().countDocuments({ appId: quiet })).toBe(5);
+    });
+  });
+
+  describe('through the gateway', () => {
+    let app: AppDto;
+
+    beforeAll(async () => {
+      const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: uniqueId('logs'), image: 'nginx:1.27' }),
+      });
+      expect(response.status).toBe(201);
+      app = (await response.json()) as AppDto;
+      const deploymentId = uniqueId('dep');
+      await publish(batch(app.id, deploymentId, 1, buildOutput));
+      await waitForStored({ appId: app.id, source: 'build' }, buildOutput.length);
+      await waitForStored({ appId: app.id, source: 'system' }, 1);
+    });
+
+    const logsUrl = (query: string) => `${platform.gatewayUrl}/api/v1/apps/${app.id}/logs?${query}`;
+
+    it('filters lines and pages with the cursor it returns', async () => {
+      const errors = (await (await fetch(logsUrl('level=error'))).json()) as LogPageDto;
+      expect(errors.items.map((line) => line.text)).toEqual(['npm ERR! code ELIFECYCLE']);
+
+      const first = (await (await fetch(logsUrl('source=build&limit=4'))).json()) as LogPageDto;
+      expect(first.items.map((line) => line.seq)).toEqual([1, 2, 3, 4]);
+      const second = (await (
+        await fetch(logsUrl(`source=build&limit=4&cursor=${encodeURIComponent(first.nextCursor ?? '')}`))
+      ).json()) as LogPageDto;
+      expect(second.items.map((line) => line.seq)).toEqual([5, 6, 7, 8]);
+
+      const system = (await (await fetch(logsUrl('source=system'))).json()) as LogPageDto;
+      expect(system.items).toEqual([
+        expect.objectContaining({ text: `App ${app.name} created`, seq: 0, level: 'info' }),
+      ]);
+    });
+
+    it.each([
+      ['order=sideways', 'order must be one of asc, desc'],
+      ['limit=0', 'limit must not be less than 1'],
+      ['from=yesterday', 'from must be an ISO 8601 date-time'],
+      ['from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'from must not be after to'],
+      [
+        'cursor=c1.bm9wZQ.AAAAAAAAAAAA',
+        'cursor is not valid: pass back the nextCursor of a previous page unchanged',
+      ],
+      ['colour=red', 'property colour should not exist'],
+    ])('answers ?%s with 400 problem+json saying %j', async (query, detail) => {
+      const response = await fetch(logsUrl(query));
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await response.json()) as { detail: string }).detail).toBe(detail);
+    });
+
+    it('answers 404 for an unknown app', async () => {
+      const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/000000000000000000000000/logs`);
+      expect(response.status).toBe(404);
+    });
+
+    it('downloads the lines as plain text, one per line, colour codes removed', async () => {
+      const response = await fetch(logsUrl('format=text&source=build'));
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${app.name}-logs.txt"`);
+      const body = await response.text();
+      const rows = body.trimEnd().split('\n');
+      expect(rows).toHaveLength(buildOutput.length);
+      expect(rows[4]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z build\/build npm WARN deprecated inflight@1\.0\.6$/);
+      expect(body).not.toContain('\u001b');
+    });
+  });
+});
