@@ -1,12 +1,14 @@
 // Benchmarks of the running platform, printed as figures. Run: npm run bench
 // Each benchmark starts its own private platform (libs/testing) and stops it afterwards.
 import { benchBuilder } from './builder.bench';
+import { benchLogs } from './logs.bench';
 import { benchWalkingSkeleton } from './walking-skeleton.bench';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (!only || only === 'walking-skeleton') await benchWalkingSkeleton();
   if (!only || only === 'builder') await benchBuilder();
+  if (!only || only === 'logs') await benchLogs();
 }
 
 main().then(
