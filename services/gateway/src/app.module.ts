@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@slipway/nest-service';
 import { AppsModule } from './apps/apps.module';
 import { GatewayConfig } from './config/gateway.config';
+import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
 import { UploadsModule } from './uploads/uploads.module';
 
@@ -13,6 +14,7 @@ export class AppModule {
       imports: [
         ServiceCoreModule.forService({ service: 'gateway', version, configType: GatewayConfig, config }),
         AppsModule,
+        LiveModule,
         SystemModule,
         UploadsModule,
       ],
