@@ -1,0 +1,259 @@
+import { Logger } from '@nestjs/common';
+import type Docker from 'dockerode';
+
+import { PortAllocator } from './port-allocator';
+import {
+  InstanceFilter,
+  InstanceHandle,
+  InstanceNotFoundError,
+  InstanceSpec,
+  InstanceState,
+  InstanceStatus,
+  ManagedInstance,
+  RuntimeDriver,
+} from './runtime-driver';
+
+/** The labels Slipway puts on every container it runs. */
+export const SlipwayLabels = {
+  ManagedBy: 'io.slipway.managed-by',
+  App: 'io.slipway.app',
+  Deployment: 'io.slipway.deployment',
+  Release: 'io.slipway.release',
+  HostPort: 'io.slipway.host-port',
+  /** The container's own name. Image labels are inherited by containers, and Slipway's base and app images
+   * carry `managed-by=slipway` too, so only a container whose instance label matches its name is managed. */
+  Instance: 'io.slipway.instance',
+} as const;
+const MANAGED_BY_VALUE = 'slipway';
+
+/** Where the driver reports what it does. Messages never contain env values. */
+export interface DriverLogger {
+  log(message: string): void;
+  warn(message: string): void;
+}
+
+export interface DockerDriverOptions {
+  /** Grace period of a stop when the caller gives none. Default 10 s. */
+  defaultGraceMs?: number;
+  logger?: DriverLogger;
+}
+
+/** Reduces a name to what Docker accepts in a container name: [a-z0-9] with single dashes. */
+export function containerNamePart(value: string): string {
+  const cleaned = value
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return cleaned.slice(0, 40) || 'x';
+}
+
+function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error
+    ? Number((error as { statusCode: unknown }).statusCode)
+    : undefined;
+}
+
+/** Splits Docker's multiplexed log stream (8-byte frame headers) into text; passes plain text through. */
+export function demuxDockerLogs(buffer: Buffer): string {
+  const chunks: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const stream = buffer[offset];
+    if ((stream !== 1 && stream !== 2) || buffer.readUInt16BE(offset + 1) !== 0 || buffer[offset + 3] !== 0) {
+      return buffer.toString('utf8'); // not multiplexed (a TTY container)
+    }
+    const size = buffer.readUInt32BE(offset + 4);
+    chunks.push(buffer.subarray(offset + 8, offset + 8 + size));
+    offset += 8 + size;
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Whether a container (by name, with or without Docker's leading slash) is one this driver started. */
+function isManaged(name: string, labels: Record<string, string> | undefined): boolean {
+  return (
+    labels?.[SlipwayLabels.ManagedBy] === MANAGED_BY_VALUE &&
+    labels[SlipwayLabels.Instance] === name.replace(/^\//, '')
+  );
+}
+
+/** Runs instances as Docker containers through dockerode. Only ever touches containers it labelled. */
+export class DockerDriver implements RuntimeDriver {
+  private readonly logger: DriverLogger;
+  private readonly defaultGraceMs: number;
+
+  constructor(
+    private readonly engine: Docker,
+    private readonly ports: PortAllocator,
+    options: DockerDriverOptions = {},
+  ) {
+    this.logger = options.logger ?? new Logger(DockerDriver.name);
+    this.defaultGraceMs = options.defaultGraceMs ?? 10_000;
+  }
+
+  async startInstance(spec: InstanceSpec): Promise<InstanceHandle> {
+    const started = Date.now();
+    const hostPort = await this.ports.allocate();
+    const containerPort = `${spec.port}/tcp`;
+    const labels: Record<string, string> = {
+      ...spec.labels,
+      [SlipwayLabels.ManagedBy]: MANAGED_BY_VALUE,
+      [SlipwayLabels.App]: spec.appId,
+      [SlipwayLabels.Deployment]: spec.deploymentId,
+      [SlipwayLabels.Release]: spec.releaseId,
+      [SlipwayLabels.HostPort]: String(hostPort),
+    };
+    const options: Docker.ContainerCreateOptions = {
+      Image: spec.image,
+      Env: [...Object.entries(spec.env).map(([key, value]) => `${key}=${value}`), `PORT=${spec.port}`],
+      Labels: labels,
+      ExposedPorts: { [containerPort]: {} },
+      StopSignal: 'SIGTERM',
+      StopTimeout: Math.ceil(this.defaultGraceMs / 1000),
+      HostConfig: {
+        Init: true,
+        Memory: Math.round(spec.resources.memoryMb * 1024 * 1024),
+        NanoCpus: Math.round(spec.resources.cpus * 1e9),
+        RestartPolicy:
+          spec.restartPolicy.name === 'on-failure'
+            ? { Name: 'on-failure', MaximumRetryCount: spec.restartPolicy.maxRetries }
+            : { Name: 'no' },
+        PortBindings: { [containerPort]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+      },
+    };
+    if (spec.command) options.Cmd = spec.command;
+
+    let created: Docker.Container | undefined;
+    try {
+      const { container, name: id } = await this.createWithFreeName(spec, options);
+      created = container;
+      await container.start();
+      this.logger.log(
+        `Started ${id} (${spec.image}, app port ${spec.port} on 127.0.0.1:${hostPort}) in ${Date.now() - started} ms`,
+      );
+      return { id, containerId: container.id, hostPort, address: `127.0.0.1:${hostPort}` };
+    } catch (error) {
+      // A container that could not start (e.g. its command does not exist) must not linger half-made.
+      await created?.remove({ force: true, v: true }).catch((cleanupError: unknown) => {
+        this.logger.warn(`Could not remove ${created?.id} after a failed start: ${String(cleanupError)}`);
+      });
+      this.ports.release(hostPort);
+      throw error;
+    }
+  }
+
+  /** Names the container `slipway-<app>-<release>-<n>` with the first n not taken (retries on a race). */
+  private async createWithFreeName(
+    spec: InstanceSpec,
+    options: Docker.ContainerCreateOptions,
+  ): Promise<{ container: Docker.Container; name: string }> {
+    const prefix = `slipway-${containerNamePart(spec.appName)}-${containerNamePart(spec.releaseId)}-`;
+    const existing = await this.engine.listContainers({
+      all: true,
+      filters: { name: [prefix] },
+    });
+    const taken = new Set(
+      existing.flatMap((container) => container.Names.map((name) => name.replace(/^\//, ''))),
+    );
+    for (let n = 1; n < 1000; n++) {
+      const name = `${prefix}${n}`;
+      if (taken.has(name)) continue;
+      try {
+        const labels = { ...options.Labels, [SlipwayLabels.Instance]: name };
+        return { container: await this.engine.createContainer({ ...options, Labels: labels, name }), name };
+      } catch (error) {
+        if (statusCode(error) !== 409) throw error;
+        // Someone took the name between the listing and now: try the next one.
+      }
+    }
+    throw new Error(`No free instance name left for ${prefix}<n>`);
+  }
+
+  /** The container behind a managed instance; any other container is reported as not found. */
+  private async managed(
+    id: string,
+  ): Promise<{ container: Docker.Container; info: Docker.ContainerInspectInfo }> {
+    const container = this.engine.getContainer(id);
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await container.inspect();
+    } catch (error) {
+      if (statusCode(error) === 404) throw new InstanceNotFoundError(id);
+      throw error;
+    }
+    if (!isManaged(info.Name, info.Config.Labels)) throw new InstanceNotFoundError(id);
+    return { container, info };
+  }
+
+  async stopInstance(id: string, options: { graceMs?: number } = {}): Promise<void> {
+    const { container, info } = await this.managed(id);
+    if (!info.State.Running && !info.State.Restarting) return;
+    const graceMs = options.graceMs ?? this.defaultGraceMs;
+    const started = Date.now();
+    try {
+      // Docker sends the StopSignal (SIGTERM), waits t seconds, then SIGKILLs.
+      await container.stop({ t: Math.ceil(graceMs / 1000) });
+    } catch (error) {
+      if (statusCode(error) !== 304) throw error; // 304: it had already stopped
+    }
+    this.logger.log(`Stopped ${id} in ${Date.now() - started} ms (grace ${graceMs} ms)`);
+  }
+
+  async removeInstance(id: string): Promise<void> {
+    const { container, info } = await this.managed(id);
+    if (info.State.Running || info.State.Restarting) await this.stopInstance(id);
+    // Force only covers a restart that raced the stop; the process has had its grace period.
+    await container.remove({ force: true, v: true });
+    const hostPort = Number(info.Config.Labels?.[SlipwayLabels.HostPort]);
+    if (Number.isInteger(hostPort) && hostPort > 0) this.ports.release(hostPort);
+    this.logger.log(`Removed ${id}`);
+  }
+
+  async listManagedInstances(filter: InstanceFilter = {}): Promise<ManagedInstance[]> {
+    const labels = [`${SlipwayLabels.ManagedBy}=${MANAGED_BY_VALUE}`, SlipwayLabels.Instance];
+    if (filter.appId) labels.push(`${SlipwayLabels.App}=${filter.appId}`);
+    if (filter.deploymentId) labels.push(`${SlipwayLabels.Deployment}=${filter.deploymentId}`);
+    if (filter.releaseId) labels.push(`${SlipwayLabels.Release}=${filter.releaseId}`);
+    for (const [key, value] of Object.entries(filter.labels ?? {})) labels.push(`${key}=${value}`);
+    const containers = await this.engine.listContainers({ all: true, filters: { label: labels } });
+    return containers
+      .filter((container) => container.Names.some((name) => isManaged(name, container.Labels)))
+      .map((container) => {
+        const hostPort = Number(container.Labels[SlipwayLabels.HostPort]);
+        return {
+          id: container.Labels[SlipwayLabels.Instance] ?? container.Id,
+          containerId: container.Id,
+          appId: container.Labels[SlipwayLabels.App] ?? '',
+          deploymentId: container.Labels[SlipwayLabels.Deployment] ?? '',
+          releaseId: container.Labels[SlipwayLabels.Release] ?? '',
+          status: container.State as InstanceStatus,
+          hostPort: Number.isInteger(hostPort) && hostPort > 0 ? hostPort : undefined,
+          labels: container.Labels,
+        };
+      });
+  }
+
+  async lastLogLines(id: string, n: number): Promise<string[]> {
+    const { container } = await this.managed(id);
+    const raw = (await container.logs({ stdout: true, stderr: true, tail: n, follow: false })) as unknown;
+    const text = Buffer.isBuffer(raw) ? demuxDockerLogs(raw) : String(raw);
+    const lines = text.split(/\r?\n/);
+    if (lines.at(-1) === '') lines.pop();
+    return lines.slice(-n);
+  }
+
+  async inspect(id: string): Promise<InstanceState> {
+    const { info } = await this.managed(id);
+    const state = info.State;
+    const hasRun = state.StartedAt !== '' && !state.StartedAt.startsWith('0001-');
+    return {
+      id,
+      status: state.Status as InstanceStatus,
+      running: state.Running,
+      exitCode: state.Running || !hasRun ? null : state.ExitCode,
+      restartCount: info.RestartCount,
+      oomKilled: state.OOMKilled,
+      ...(state.Error ? { error: state.Error } : {}),
+    };
+  }
+}
