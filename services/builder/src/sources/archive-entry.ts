@@ -93,12 +93,7 @@ export class ExtractionTarget {
         0o600,
       );
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        refuseEntry(
-          name,
-          'appears twice in the archive, or clashes with another entry. Create the archive again.',
-        );
-      }
+      refuseIfDuplicate(name, error);
       throw error;
     }
     try {
@@ -127,12 +122,7 @@ export class ExtractionTarget {
     try {
       await symlink(target, this.full(path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-        refuseEntry(
-          name,
-          'appears twice in the archive, or clashes with another entry. Create the archive again.',
-        );
-      }
+      refuseIfDuplicate(name, error);
       throw error;
     }
   }
@@ -190,4 +180,14 @@ export function linkOutside(target: string): string {
     `is a symbolic link to ${quoteForMessage(target)}, which is outside the archive. Links must be relative ` +
     'and stay inside the project: remove the link or point it at a file in the project.'
   );
+}
+
+/** A path written twice means two entries share a name (or one clashes with another): refuse the archive. */
+function refuseIfDuplicate(name: string, error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
+    refuseEntry(
+      name,
+      'appears twice in the archive, or clashes with another entry. Create the archive again.',
+    );
+  }
 }

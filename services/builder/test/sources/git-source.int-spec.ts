@@ -62,12 +62,13 @@ describe('fetchGitSource', () => {
     return { workspace, target: join(workspace, 'source') };
   }
 
-  async function fetchInto(
+  /** Defaults for a fetch of the fixture repository into `target`, collecting log lines in `logs`. */
+  function fetchOptions(
     target: string,
     options: Partial<FetchGitSourceOptions>,
-  ): Promise<{ result: Awaited<ReturnType<typeof fetchGitSource>>; logs: string[] }> {
-    const logs: string[] = [];
-    const result = await fetchGitSource({
+    logs: string[],
+  ): FetchGitSourceOptions {
+    return {
       repoUrl: `file://${repo}`,
       targetDir: target,
       timeoutMs: 30_000,
@@ -75,7 +76,15 @@ describe('fetchGitSource', () => {
       allowLocal: true,
       onLog: (line) => logs.push(line),
       ...options,
-    });
+    };
+  }
+
+  async function fetchInto(
+    target: string,
+    options: Partial<FetchGitSourceOptions>,
+  ): Promise<{ result: Awaited<ReturnType<typeof fetchGitSource>>; logs: string[] }> {
+    const logs: string[] = [];
+    const result = await fetchGitSource(fetchOptions(target, options, logs));
     return { result, logs };
   }
 
@@ -85,15 +94,7 @@ describe('fetchGitSource', () => {
     options: Partial<FetchGitSourceOptions>,
   ): Promise<{ error: SourceError; logs: string[] }> {
     const logs: string[] = [];
-    const error = await fetchGitSource({
-      repoUrl: `file://${repo}`,
-      targetDir: target,
-      timeoutMs: 30_000,
-      maxBytes: 10 * 1024 * 1024,
-      allowLocal: true,
-      onLog: (line) => logs.push(line),
-      ...options,
-    }).then(
+    const error = await fetchGitSource(fetchOptions(target, options, logs)).then(
       () => {
         throw new Error('expected the fetch to fail');
       },
