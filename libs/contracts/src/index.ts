@@ -17,3 +17,7 @@ export * from './builds/build-source';
 export * from './builds/build-settings';
 export * from './builds/build.events';
 export * from './builds/build.dto';
+export * from './auth/actor';
+export * from './releases/release.events';
+export * from './releases/app-lifecycle.events';
+export * from './releases/runtime-status.dto';

@@ -10,6 +10,24 @@ export const EventSubjects = {
   BuildSucceeded: 'build.succeeded.v1',
   BuildFailed: 'build.failed.v1',
   HealthHeartbeat: 'health.heartbeat.v1',
+  ReleaseRequested: 'release.requested.v1',
+  ReleaseProgressed: 'release.progressed.v1',
+  ReleaseLive: 'release.live.v1',
+  ReleaseFailed: 'release.failed.v1',
+  AppStopRequested: 'app.stop-requested.v1',
+  AppStartRequested: 'app.start-requested.v1',
+  AppRestartRequested: 'app.restart-requested.v1',
+  AppScaleRequested: 'app.scale-requested.v1',
+  AppDomainsUpdated: 'app.domains-updated.v1',
+  AppDeleted: 'app.deleted.v1',
+  AppStopped: 'app.stopped.v1',
+  AppStarted: 'app.started.v1',
+  AppRestarted: 'app.restarted.v1',
+  AppScaled: 'app.scaled.v1',
+  AppDomainsApplied: 'app.domains-applied.v1',
+  AppRuntimeRemoved: 'app.runtime-removed.v1',
+  AppLifecycleFailed: 'app.lifecycle-failed.v1',
+  InstanceCrashed: 'instance.crashed.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -24,6 +42,8 @@ export const QuerySubjects = {
   AppsList: 'rpc.apps.list',
   LogsQuery: 'rpc.logs.query',
   BuildsGet: 'rpc.builds.get',
+  RuntimeStatus: 'rpc.runtime.status',
+  RuntimeMetrics: 'rpc.runtime.metrics',
 } as const;
 export type QuerySubject = (typeof QuerySubjects)[keyof typeof QuerySubjects];
 
