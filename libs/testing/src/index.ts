@@ -12,3 +12,4 @@ export * from './wait';
 export * from './platform';
 export * from './otlp-collector';
 export * from './nest-rpc';
+export * from './auth';

@@ -1,4 +1,5 @@
 import { SERVICE_NAMES, ServiceName } from '@slipway/contracts';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { startCaddy, StartedCaddy } from './caddy';
 import { dockerSocketPath, ensureDockerAvailable } from './docker';
@@ -80,6 +81,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     const [nats, database, caddy] = await Promise.all([startNats(), startDatabase(), startCaddy()]);
     started.push(nats, database, caddy);
     const ports = await freePorts(names.length);
+    const authJwtSecret = randomBytes(48).toString('base64');
     names.forEach((name, index) => {
       environments.set(name, {
         SWC_NODE_PROJECT: 'tsconfig.base.json',
@@ -94,6 +96,11 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
         CADDY_ADMIN_URL: caddy.adminUrl,
         WEB_DIST_DIR: join(repoRoot(), 'dist', 'web', 'browser'),
         OTEL_TRACES_EXPORTER: 'none',
+        // The gateway's access-token key, fresh per platform; the lowest bcrypt cost the gateway accepts
+        // and a sign-in budget no test reaches unless it sets a lower one.
+        AUTH_JWT_SECRET: authJwtSecret,
+        AUTH_BCRYPT_ROUNDS: '10',
+        RATE_LIMIT_AUTH_PER_MINUTE: '1000',
         ...options.env,
       });
     });

@@ -1,6 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServiceCoreModule } from '@slipway/nest-service';
+import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway.config';
 import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
@@ -13,6 +16,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ServiceCoreModule.forService({ service: 'gateway', version, configType: GatewayConfig, config }),
+        AuditModule,
+        AuthModule,
+        AdminModule,
         AppsModule,
         LiveModule,
         SystemModule,

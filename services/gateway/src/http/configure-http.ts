@@ -3,8 +3,10 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { activeTraceId } from '@slipway/nest-telemetry';
 import type { NextFunction, Request, Response } from 'express';
-import { GatewayConfig } from '../config/gateway.config';
+import { corsOrigins, GatewayConfig } from '../config/gateway.config';
+import { bodyParserErrors } from './body-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { securityHeaders } from './security-headers';
 import { serveWebPortal } from './web-portal';
 
 export const API_PREFIX = 'api/v1';
@@ -12,11 +14,22 @@ export const API_PREFIX = 'api/v1';
 export function configureHttp(nestApp: INestApplication, config: GatewayConfig): void {
   const app = nestApp as NestExpressApplication;
   app.disable('x-powered-by');
-  app.useBodyParser('json', { limit: '1mb' });
-  const origins = config.CORS_ORIGINS.split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  if (origins.length > 0) app.enableCors({ origin: origins, credentials: true });
+  if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  app.use(securityHeaders());
+  // Only the configured origins get CORS headers; the portal itself is same-origin and needs none.
+  // No credentials: the API authenticates with bearer tokens, never cookies.
+  const origins = corsOrigins(config);
+  if (origins.length > 0) {
+    app.enableCors({
+      origin: origins,
+      credentials: false,
+      exposedHeaders: ['Retry-After', 'WWW-Authenticate', 'x-trace-id', 'Content-Disposition'],
+      maxAge: 600,
+    });
+  }
+  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES });
+  app.useBodyParser('urlencoded', { limit: config.BODY_MAX_BYTES, extended: false });
+  app.use(bodyParserErrors);
 
   // Every response names its trace, so a user reporting a problem can quote it.
   app.use((_request: Request, response: Response, next: NextFunction) => {
@@ -38,8 +51,13 @@ export function configureHttp(nestApp: INestApplication, config: GatewayConfig):
 
   const openApi = new DocumentBuilder()
     .setTitle('Slipway API')
-    .setDescription('Deploy and run apps on Slipway. Errors are RFC 7807 problem+json documents.')
+    .setDescription(
+      'Deploy and run apps on Slipway. Errors are RFC 7807 problem+json documents. Authenticate with ' +
+        '"Authorization: Bearer <token>": an access token from POST /api/v1/auth/login, or an API token.',
+    )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (slw_…)' })
+    .addSecurityRequirements('bearer')
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'api/docs/openapi.json',

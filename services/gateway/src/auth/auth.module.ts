@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD, Reflector } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ApiTokensModule } from '../api-tokens/api-tokens.module';
+import { GatewayConfig } from '../config/gateway.config';
+import { FailedAuthenticationLimiter, RateLimitGuard, rateLimitOptions } from '../http/rate-limit.guard';
+import { UsersModule } from '../users/users.module';
+import { AccessTokensService } from './access-tokens.service';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { AuthenticationGuard } from './authentication.guard';
+import { Authenticator } from './authenticator.service';
+import { Session, SessionSchema } from './schemas/session.schema';
+import { SessionsService } from './sessions.service';
+
+/**
+ * Accounts, sessions and the two global guards, in this order: rate limits first (so refused credentials
+ * are limited too), then authentication and authorization.
+ */
+@Module({
+  imports: [
+    UsersModule,
+    ApiTokensModule,
+    MongooseModule.forFeature([{ name: Session.name, schema: SessionSchema }]),
+    JwtModule.registerAsync({
+      inject: [GatewayConfig],
+      useFactory: (config: GatewayConfig) => ({ secret: config.AUTH_JWT_SECRET }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [GatewayConfig, Reflector],
+      useFactory: (config: GatewayConfig, reflector: Reflector) => rateLimitOptions(config, reflector),
+    }),
+  ],
+  controllers: [AuthController],
+  providers: [
+    AuthService,
+    SessionsService,
+    AccessTokensService,
+    Authenticator,
+    FailedAuthenticationLimiter,
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+  ],
+  exports: [SessionsService],
+})
+export class AuthModule {}

@@ -1,0 +1,101 @@
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
+import { FailedAuthenticationLimiter } from '../http/rate-limit.guard';
+import { ADMIN_ONLY, REQUIRED_SCOPES, SESSION_ONLY } from './auth.decorators';
+import { Authentication, VerifiedRequest } from './authentication';
+import { Authenticator } from './authenticator.service';
+import { PUBLIC_ROUTE } from './public-route.decorator';
+import { ApiTokenScope, defaultScopeFor } from './scopes';
+
+const API_PATH = /^\/api\/v1(\/|$)/;
+
+function bearerOf(request: VerifiedRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1] ?? '';
+}
+
+/**
+ * Global guard: every route under /api/v1 needs `Authorization: Bearer <access token or API token>` unless
+ * it is marked `@PublicRoute()`. Then it applies `@AdminOnly()`, `@SessionOnly()` and, for API tokens,
+ * the scopes (`@RequireScope()`, or read/write by HTTP method). Public routes still learn the caller when a
+ * valid token is sent.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: Authenticator,
+    private readonly failedAttempts: FailedAuthenticationLimiter,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const request = context.switchToHttp().getRequest<VerifiedRequest>();
+    // Probes and metrics live outside the API and are never guarded.
+    if (!API_PATH.test(request.path)) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
+
+    const credential = bearerOf(request);
+    if (credential === undefined) {
+      if (isPublic) return true;
+      this.refuse(context, 'Sign in first: send "Authorization: Bearer <access token or API token>".');
+    }
+    if (!credential) {
+      if (isPublic) return true;
+      this.refuse(context, 'The Authorization header must be "Bearer <access token or API token>".');
+    }
+    const authentication = await this.authenticator.authenticate(credential);
+    if ('problem' in authentication) {
+      if (isPublic) return true;
+      // Guessing tokens counts against the same strict per-IP budget as guessing passwords.
+      await this.failedAttempts.count(context);
+      this.refuse(context, authentication.problem);
+    }
+    request.actor = authentication.actor;
+    request.authentication = authentication;
+    if (isPublic) return true;
+    this.authorize(context, authentication);
+    return true;
+  }
+
+  private authorize(context: ExecutionContext, authentication: Authentication): void {
+    const targets = [context.getHandler(), context.getClass()];
+    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) ?? false;
+    const sessionOnly =
+      adminOnly || (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) ?? false);
+    if (authentication.via === 'api-token') {
+      if (sessionOnly) {
+        throw new ForbiddenException('API tokens cannot be used here: sign in with your password instead.');
+      }
+      const method = context.switchToHttp().getRequest<VerifiedRequest>().method;
+      const required = this.reflector.getAllAndOverride<ApiTokenScope[]>(REQUIRED_SCOPES, targets) ?? [
+        defaultScopeFor(method),
+      ];
+      const missing = required.filter((scope) => !authentication.scopes.includes(scope));
+      if (missing.length > 0) {
+        throw new ForbiddenException(
+          `This API token lacks the scope${missing.length > 1 ? 's' : ''} ${missing.map((s) => `"${s}"`).join(', ')} ` +
+            'needed here. Create a token with it at POST /api/v1/auth/tokens.',
+        );
+      }
+    }
+    if (adminOnly && authentication.actor.role !== 'admin') {
+      throw new ForbiddenException('Only Slipway administrators can do this.');
+    }
+  }
+
+  private refuse(context: ExecutionContext, message: string): never {
+    context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', 'Bearer realm="slipway"');
+    throw new UnauthorizedException(message);
+  }
+}
