@@ -1,5 +1,5 @@
 import { create as createTar } from 'tar';
-import { makeTempDir } from '@slipway/testing';
+import { makeTempDir, SignedInUser, signUp } from '@slipway/testing';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BuilderHarness, FIXTURES } from './build-harness';
@@ -8,9 +8,11 @@ import { BuilderHarness, FIXTURES } from './build-harness';
 // builder, built on Docker.
 describe('builder: uploaded archives', () => {
   let harness: BuilderHarness;
+  let user: SignedInUser;
 
   beforeAll(async () => {
     harness = await BuilderHarness.start({ UPLOAD_MAX_BYTES: String(512 * 1024) }, ['gateway', 'builder']);
+    user = await signUp(harness.platform.gatewayUrl);
   }, 180_000);
 
   afterAll(async () => {
@@ -20,7 +22,7 @@ describe('builder: uploaded archives', () => {
   async function upload(body: Buffer, contentType = 'application/gzip'): Promise<Response> {
     return fetch(`${harness.platform.gatewayUrl}/api/v1/uploads`, {
       method: 'POST',
-      headers: { 'Content-Type': contentType },
+      headers: { 'Content-Type': contentType, ...user.headers },
       body: new Uint8Array(body),
     });
   }

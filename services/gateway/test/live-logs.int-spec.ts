@@ -1,5 +1,5 @@
 import { AppDto, BuildProgressedEvent, EventSubjects, LogBatchEvent, logSubject } from '@slipway/contracts';
-import { Platform, startPlatform, waitFor } from '@slipway/testing';
+import { Platform, SignedInUser, signUp, startPlatform, waitFor } from '@slipway/testing';
 import { MongoClient } from 'mongodb';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { randomBytes } from 'node:crypto';
@@ -102,12 +102,14 @@ function percentile(sorted: number[], p: number): number {
 // the way the builder does, the event stream read with fetch.
 describe('live log tail (SSE)', () => {
   let platform: Platform;
+  let user: SignedInUser;
   let nats: NatsConnection;
   let mongo: MongoClient;
   const open: AbortController[] = [];
 
   beforeAll(async () => {
     platform = await startPlatform({ services: ['gateway', 'apps', 'logs'] });
+    user = await signUp(platform.gatewayUrl);
     nats = await connect({ servers: platform.nats.url });
     mongo = await MongoClient.connect(platform.database.url);
   }, 180_000);
@@ -125,7 +127,7 @@ describe('live log tail (SSE)', () => {
   async function createApp(): Promise<AppDto> {
     const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...user.headers },
       body: JSON.stringify({ name: uniqueId('tail'), image: 'nginx:1' }),
     });
     expect(response.status).toBe(201);
@@ -192,7 +194,7 @@ describe('live log tail (SSE)', () => {
     open.push(controller);
     const url = `${platform.gatewayUrl}/api/v1/apps/${appId}/logs/live?${new URLSearchParams(query)}`;
     const response = await fetch(url, {
-      headers: { Accept: 'text/event-stream', ...headers },
+      headers: { Accept: 'text/event-stream', ...user.headers, ...headers },
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
@@ -350,7 +352,9 @@ describe('live log tail (SSE)', () => {
   });
 
   it('answers 404 problem+json for an unknown app and 400 for bad parameters', async () => {
-    const unknown = await fetch(`${platform.gatewayUrl}/api/v1/apps/0123456789abcdef01234567/logs/live`);
+    const unknown = await fetch(`${platform.gatewayUrl}/api/v1/apps/0123456789abcdef01234567/logs/live`, {
+      headers: user.headers,
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.headers.get('content-type')).toMatch(/^application\/problem\+json/);
 
@@ -363,7 +367,7 @@ describe('live log tail (SSE)', () => {
       ['?maxPending=100000', {}],
       ['', { 'Last-Event-ID': 'abc' }],
     ] as const) {
-      const response = await fetch(`${base}${query}`, { headers });
+      const response = await fetch(`${base}${query}`, { headers: { ...user.headers, ...headers } });
       expect({ query, status: response.status }).toEqual({ query, status: 400 });
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     }

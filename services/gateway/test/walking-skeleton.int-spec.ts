@@ -1,5 +1,13 @@
 import { AppDto, LogPageDto } from '@slipway/contracts';
-import { OtlpCollector, Platform, startOtlpCollector, startPlatform, waitFor } from '@slipway/testing';
+import {
+  OtlpCollector,
+  Platform,
+  SignedInUser,
+  signUp,
+  startOtlpCollector,
+  startPlatform,
+  waitFor,
+} from '@slipway/testing';
 import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 
@@ -13,10 +21,12 @@ function uniqueName(prefix: string): string {
 describe('walking skeleton: creating an app', () => {
   let collector: OtlpCollector;
   let platform: Platform;
+  let user: SignedInUser;
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
     platform = await startPlatform({ services: ['gateway', 'apps', 'logs'], env: collector.exporterEnv() });
+    user = await signUp(platform.gatewayUrl);
   }, 180_000);
 
   afterAll(async () => {
@@ -27,7 +37,7 @@ describe('walking skeleton: creating an app', () => {
   async function createApp(name: string): Promise<{ app: AppDto; traceId: string }> {
     const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...user.headers },
       body: JSON.stringify({ name, repoUrl: 'https://git.example.com/acme/shop.git', branch: 'release' }),
     });
     expect(response.status).toBe(201);
@@ -41,7 +51,9 @@ describe('walking skeleton: creating an app', () => {
     const { app } = await createApp(name);
     expect(app).toMatchObject({ name, sourceKind: 'git', branch: 'release' });
 
-    const fetched = (await (await fetch(`${platform.gatewayUrl}/api/v1/apps/${app.id}`)).json()) as AppDto;
+    const fetched = (await (
+      await fetch(`${platform.gatewayUrl}/api/v1/apps/${app.id}`, { headers: user.headers })
+    ).json()) as AppDto;
     expect(fetched).toEqual(app);
 
     const client = await MongoClient.connect(platform.database.url);
@@ -60,7 +72,9 @@ describe('walking skeleton: creating an app', () => {
 
     const page = await waitFor(
       async () => {
-        const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/${app.id}/logs`);
+        const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/${app.id}/logs`, {
+          headers: user.headers,
+        });
         const body = (await response.json()) as LogPageDto;
         return body.items.length > 0 ? body : undefined;
       },
@@ -92,7 +106,7 @@ describe('walking skeleton: creating an app', () => {
   it('answers bad input with a problem+json that names each problem, and stores nothing', async () => {
     const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...user.headers },
       body: JSON.stringify({ name: 'Not A DNS Name', shell: 'rm -rf /' }),
     });
     expect(response.status).toBe(400);
@@ -104,7 +118,9 @@ describe('walking skeleton: creating an app', () => {
         expect.stringContaining('app name must be 1-63 characters of lowercase letters'),
       ]),
     );
-    const list = (await (await fetch(`${platform.gatewayUrl}/api/v1/apps`)).json()) as { items: AppDto[] };
+    const list = (await (
+      await fetch(`${platform.gatewayUrl}/api/v1/apps`, { headers: user.headers })
+    ).json()) as { items: AppDto[] };
     expect(list.items.map((app) => app.name)).not.toContain('Not A DNS Name');
   });
 
@@ -113,7 +129,7 @@ describe('walking skeleton: creating an app', () => {
     await createApp(name);
     const again = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', ...user.headers },
       body: JSON.stringify({ name, image: 'nginx:1.27' }),
     });
     expect(again.status).toBe(409);
@@ -121,7 +137,9 @@ describe('walking skeleton: creating an app', () => {
       `An app named "${name}" already exists.`,
     );
 
-    const missing = await fetch(`${platform.gatewayUrl}/api/v1/apps/000000000000000000000000`);
+    const missing = await fetch(`${platform.gatewayUrl}/api/v1/apps/000000000000000000000000`, {
+      headers: user.headers,
+    });
     expect(missing.status).toBe(404);
   });
 

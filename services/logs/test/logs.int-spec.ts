@@ -7,7 +7,7 @@ import {
   logSubject,
   QuerySubjects,
 } from '@slipway/contracts';
-import { nestRpcRequest, Platform, startPlatform, waitFor } from '@slipway/testing';
+import { nestRpcRequest, Platform, SignedInUser, signUp, startPlatform, waitFor } from '@slipway/testing';
 import { MongoClient, ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
 import { connect, JSONCodec, NatsConnection } from 'nats';
@@ -290,11 +290,13 @@ describe('logs service', () => {
 
   describe('through the gateway', () => {
     let app: AppDto;
+    let user: SignedInUser;
 
     beforeAll(async () => {
+      user = await signUp(platform.gatewayUrl);
       const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', ...user.headers },
         body: JSON.stringify({ name: uniqueId('logs'), image: 'nginx:1.27' }),
       });
       expect(response.status).toBe(201);
@@ -308,17 +310,25 @@ describe('logs service', () => {
     const logsUrl = (query: string) => `${platform.gatewayUrl}/api/v1/apps/${app.id}/logs?${query}`;
 
     it('filters lines and pages with the cursor it returns', async () => {
-      const errors = (await (await fetch(logsUrl('level=error'))).json()) as LogPageDto;
+      const errors = (await (
+        await fetch(logsUrl('level=error'), { headers: user.headers })
+      ).json()) as LogPageDto;
       expect(errors.items.map((line) => line.text)).toEqual(['npm ERR! code ELIFECYCLE']);
 
-      const first = (await (await fetch(logsUrl('source=build&limit=4'))).json()) as LogPageDto;
+      const first = (await (
+        await fetch(logsUrl('source=build&limit=4'), { headers: user.headers })
+      ).json()) as LogPageDto;
       expect(first.items.map((line) => line.seq)).toEqual([1, 2, 3, 4]);
       const second = (await (
-        await fetch(logsUrl(`source=build&limit=4&cursor=${encodeURIComponent(first.nextCursor ?? '')}`))
+        await fetch(logsUrl(`source=build&limit=4&cursor=${encodeURIComponent(first.nextCursor ?? '')}`), {
+          headers: user.headers,
+        })
       ).json()) as LogPageDto;
       expect(second.items.map((line) => line.seq)).toEqual([5, 6, 7, 8]);
 
-      const system = (await (await fetch(logsUrl('source=system'))).json()) as LogPageDto;
+      const system = (await (
+        await fetch(logsUrl('source=system'), { headers: user.headers })
+      ).json()) as LogPageDto;
       expect(system.items).toEqual([
         expect.objectContaining({ text: `App ${app.name} created`, seq: 0, level: 'info' }),
       ]);
@@ -335,19 +345,21 @@ describe('logs service', () => {
       ],
       ['colour=red', 'property colour should not exist'],
     ])('answers ?%s with 400 problem+json saying %j', async (query, detail) => {
-      const response = await fetch(logsUrl(query));
+      const response = await fetch(logsUrl(query), { headers: user.headers });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       expect(((await response.json()) as { detail: string }).detail).toBe(detail);
     });
 
     it('answers 404 for an unknown app', async () => {
-      const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/000000000000000000000000/logs`);
+      const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/000000000000000000000000/logs`, {
+        headers: user.headers,
+      });
       expect(response.status).toBe(404);
     });
 
     it('downloads the lines as plain text, one per line, colour codes removed', async () => {
-      const response = await fetch(logsUrl('format=text&source=build'));
+      const response = await fetch(logsUrl('format=text&source=build'), { headers: user.headers });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
       expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${app.name}-logs.txt"`);
