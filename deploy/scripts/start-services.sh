@@ -24,8 +24,24 @@ ensure_secrets_key() {
   export SECRETS_KEYS
 }
 
+# The key the gateway signs access tokens with: made once and kept in the same file, so restarts keep
+# everyone signed in. Installs from before it existed get it appended.
+ensure_auth_jwt_secret() {
+  local file="${SLIPWAY_DATA_DIR}/secrets.env"
+  if [[ -z "${AUTH_JWT_SECRET:-}" ]]; then
+    if ! grep -q '^AUTH_JWT_SECRET=' "$file" 2>/dev/null; then
+      (umask 077 && printf 'AUTH_JWT_SECRET=%s\n' "$(head -c 48 /dev/urandom | base64 | tr -d '\n')" >>"$file")
+      log "auth: generated the access-token signing key in ${file#"$SLIPWAY_ROOT"/}"
+    fi
+    # shellcheck disable=SC1090 # generated above
+    source "$file"
+  fi
+  export AUTH_JWT_SECRET
+}
+
 export_common_environment() {
   ensure_secrets_key
+  ensure_auth_jwt_secret
   export NATS_URL="${NATS_URL:-nats://127.0.0.1:${NATS_PORT}}"
   # No database name: each service appends its own (slipway_<service>).
   export MONGO_URL="${MONGO_URL:-mongodb://127.0.0.1:${FERRETDB_PORT}}"
