@@ -12,4 +12,5 @@ export * from './wait';
 export * from './platform';
 export * from './otlp-collector';
 export * from './nest-rpc';
+export * from './runtime-test-app';
 export * from './auth';

@@ -3,6 +3,7 @@ import { DockerModule } from '@slipway/nest-docker';
 import { ServiceCoreModule } from '@slipway/nest-service';
 import { CaddyModule } from './caddy/caddy.module';
 import { RuntimeConfig } from './config/runtime.config';
+import { RuntimeModule } from './runtime/runtime.module';
 
 @Module({})
 export class AppModule {
@@ -13,6 +14,7 @@ export class AppModule {
         ServiceCoreModule.forService({ service: 'runtime', version, configType: RuntimeConfig, config }),
         DockerModule.forRoot({ socketPath: config.DOCKER_SOCKET }),
         CaddyModule,
+        RuntimeModule,
       ],
     };
   }

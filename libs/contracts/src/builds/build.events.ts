@@ -194,6 +194,11 @@ export class LogLineEntry {
 
   @IsString()
   text!: string;
+
+  /** Runtime lines: the instance (container) that wrote the line. */
+  @IsOptional()
+  @IsString()
+  instance?: string;
 }
 
 export class LogBatchEvent {

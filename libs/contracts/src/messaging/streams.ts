@@ -53,6 +53,19 @@ export const Streams = {
 
 export const ALL_STREAMS: StreamDeclaration[] = Object.values(Streams);
 
+function runtimeLifecycleConsumer(durableName: string, filterSubject: string): ConsumerDeclaration {
+  return {
+    durableName,
+    stream: Streams.Events.name,
+    filterSubject,
+    owner: 'runtime',
+    maxDeliver: 6,
+    backoffMs: [1_000, 5_000, 15_000, 30_000],
+    ackWaitMs: 300_000,
+    concurrency: 8,
+  };
+}
+
 export const Consumers = {
   LogsOnAppCreated: {
     durableName: 'logs-app-created',
@@ -100,6 +113,42 @@ export const Consumers = {
     ackWaitMs: 30_000,
     concurrency: 4,
   },
+  /**
+   * Release requests: stored and acknowledged at once, then run in the background under the app's lock
+   * (a release takes as long as its health checks); interrupted ones are resumed by reconciliation.
+   */
+  RuntimeOnReleaseRequested: {
+    durableName: 'runtime-release-requested',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.ReleaseRequested,
+    owner: 'runtime',
+    maxDeliver: 8,
+    backoffMs: [500, 2_000, 5_000, 15_000],
+    ackWaitMs: 30_000,
+    concurrency: 16,
+  },
+  /** Lifecycle operations wait for the app's lock (a running release), hence the long ack wait. */
+  RuntimeOnAppStopRequested: runtimeLifecycleConsumer(
+    'runtime-app-stop-requested',
+    EventSubjects.AppStopRequested,
+  ),
+  RuntimeOnAppStartRequested: runtimeLifecycleConsumer(
+    'runtime-app-start-requested',
+    EventSubjects.AppStartRequested,
+  ),
+  RuntimeOnAppRestartRequested: runtimeLifecycleConsumer(
+    'runtime-app-restart-requested',
+    EventSubjects.AppRestartRequested,
+  ),
+  RuntimeOnAppScaleRequested: runtimeLifecycleConsumer(
+    'runtime-app-scale-requested',
+    EventSubjects.AppScaleRequested,
+  ),
+  RuntimeOnAppDomainsUpdated: runtimeLifecycleConsumer(
+    'runtime-app-domains-updated',
+    EventSubjects.AppDomainsUpdated,
+  ),
+  RuntimeOnAppDeleted: runtimeLifecycleConsumer('runtime-app-deleted', EventSubjects.AppDeleted),
 } as const satisfies Record<string, ConsumerDeclaration>;
 
 export const ALL_CONSUMERS: ConsumerDeclaration[] = Object.values(Consumers);

@@ -1,10 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { createInterface } from 'node:readline';
 
 import { PortAllocator } from './port-allocator';
 import {
+  InstanceEvent,
   InstanceFilter,
   InstanceHandle,
+  InstanceLogLine,
+  InstanceStats,
+  LogFollow,
   InstanceNotFoundError,
   InstanceSpec,
   InstanceState,
@@ -256,4 +262,151 @@ export class DockerDriver implements RuntimeDriver {
       ...(state.Error ? { error: state.Error } : {}),
     };
   }
+
+  async followLogs(id: string, sinceMs: number, onLine: (line: InstanceLogLine) => void): Promise<LogFollow> {
+    const { container } = await this.managed(id);
+    const raw = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+      since: Math.floor(sinceMs / 1000),
+    })) as NodeJS.ReadableStream & { destroy?: () => void };
+    const streams = { stdout: new PassThrough(), stderr: new PassThrough() };
+    this.engine.modem.demuxStream(raw, streams.stdout, streams.stderr);
+    const readers = (['stdout', 'stderr'] as const).map(
+      (stream) =>
+        new Promise<void>((resolve) => {
+          const reader = createInterface({ input: streams[stream] });
+          reader.on('line', (text) => {
+            // With timestamps Docker prefixes every line with an RFC 3339 time and a space.
+            const space = text.indexOf(' ');
+            const stamp = space > 0 ? new Date(text.slice(0, space)) : new Date(NaN);
+            const valid = !Number.isNaN(stamp.getTime());
+            onLine({
+              stream,
+              timestamp: (valid ? stamp : new Date()).toISOString(),
+              text: valid ? text.slice(space + 1) : text,
+            });
+          });
+          reader.once('close', resolve);
+        }),
+    );
+    const end = () => {
+      streams.stdout.end();
+      streams.stderr.end();
+    };
+    raw.once('end', end);
+    raw.once('close', end);
+    raw.once('error', end);
+    return {
+      stop: () => {
+        raw.destroy?.();
+        end();
+      },
+      ended: Promise.all(readers).then(() => undefined),
+    };
+  }
+
+  async sampleStats(id: string): Promise<InstanceStats> {
+    const { container } = await this.managed(id);
+    const stats = (await container.stats({ stream: false })) as unknown as DockerStats;
+    const cpuDelta = stats.cpu_stats.cpu_usage.total_usage - (stats.precpu_stats.cpu_usage?.total_usage ?? 0);
+    const systemDelta = (stats.cpu_stats.system_cpu_usage ?? 0) - (stats.precpu_stats.system_cpu_usage ?? 0);
+    const cores = stats.cpu_stats.online_cpus ?? stats.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+    const cpuPercent = systemDelta > 0 && cpuDelta > 0 ? (cpuDelta / systemDelta) * cores * 100 : 0;
+    // Page cache counts as usage in the raw figure; `docker stats` leaves inactive file pages out too.
+    const cache =
+      stats.memory_stats.stats?.['inactive_file'] ?? stats.memory_stats.stats?.['total_inactive_file'] ?? 0;
+    const networks = Object.values(stats.networks ?? {});
+    return {
+      cpuPercent: Math.round(cpuPercent * 100) / 100,
+      memoryBytes: Math.max(0, (stats.memory_stats.usage ?? 0) - cache),
+      memoryLimitBytes: stats.memory_stats.limit ?? 0,
+      networkRxBytes: networks.reduce((sum, network) => sum + network.rx_bytes, 0),
+      networkTxBytes: networks.reduce((sum, network) => sum + network.tx_bytes, 0),
+    };
+  }
+
+  async removeAppImages(appId: string, keep: string[]): Promise<string[]> {
+    const images = await this.engine.listImages({
+      filters: JSON.stringify({
+        label: [
+          `${SlipwayLabels.ManagedBy}=${MANAGED_BY_VALUE}`,
+          'io.slipway.kind=build',
+          `${SlipwayLabels.App}=${appId}`,
+        ],
+      }),
+    });
+    const kept = new Set(keep);
+    const removed: string[] = [];
+    for (const image of images) {
+      if (kept.has(image.Id) || (image.RepoTags ?? []).some((tag) => kept.has(tag))) continue;
+      try {
+        await this.engine.getImage(image.Id).remove({ force: false });
+        removed.push(image.Id);
+      } catch (error) {
+        this.logger.warn(`Kept image ${image.Id.slice(0, 19)}: ${(error as Error).message}`);
+      }
+    }
+    return removed;
+  }
+
+  watchEvents(onEvent: (event: InstanceEvent) => void, onError: (error: Error) => void): () => void {
+    let stream: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+    let stopped = false;
+    void this.engine
+      .getEvents({
+        filters: {
+          type: ['container'],
+          event: ['start', 'die'],
+          label: [`${SlipwayLabels.ManagedBy}=${MANAGED_BY_VALUE}`],
+        },
+      })
+      .then((events) => {
+        stream = events as NodeJS.ReadableStream & { destroy?: () => void };
+        if (stopped) return stream.destroy?.();
+        const reader = createInterface({ input: stream });
+        reader.on('line', (line) => {
+          if (line.trim() === '') return;
+          const message = JSON.parse(line) as DockerEventMessage;
+          const labels = message.Actor?.Attributes ?? {};
+          const name = labels['name'] ?? '';
+          if (!isManaged(name, labels)) return;
+          const exitCode = Number(labels['exitCode']);
+          onEvent({
+            kind: message.Action === 'start' ? 'start' : 'die',
+            instanceId: name,
+            appId: labels[SlipwayLabels.App] ?? '',
+            releaseId: labels[SlipwayLabels.Release] ?? '',
+            labels,
+            exitCode: message.Action === 'die' && Number.isInteger(exitCode) ? exitCode : null,
+            at: message.timeNano ? Math.round(message.timeNano / 1e6) : Date.now(),
+          });
+        });
+        stream.once('error', (error: Error) => !stopped && onError(error));
+        stream.once('end', () => !stopped && onError(new Error('Docker closed the event stream')));
+      }, onError);
+    return () => {
+      stopped = true;
+      stream?.destroy?.();
+    };
+  }
+}
+
+interface DockerStats {
+  cpu_stats: {
+    cpu_usage: { total_usage: number; percpu_usage?: number[] };
+    system_cpu_usage?: number;
+    online_cpus?: number;
+  };
+  precpu_stats: { cpu_usage?: { total_usage: number }; system_cpu_usage?: number };
+  memory_stats: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes: number; tx_bytes: number }>;
+}
+
+interface DockerEventMessage {
+  Action?: string;
+  timeNano?: number;
+  Actor?: { Attributes?: Record<string, string> };
 }

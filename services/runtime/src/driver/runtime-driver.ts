@@ -90,6 +90,48 @@ export interface RuntimeDriver {
   /** The last n lines the instance wrote to stdout and stderr, oldest first. */
   lastLogLines(id: string, n: number): Promise<string[]>;
   inspect(id: string): Promise<InstanceState>;
+  /** Follows the instance's stdout and stderr from `sinceMs` on until it stops or `stop()` is called. */
+  followLogs(id: string, sinceMs: number, onLine: (line: InstanceLogLine) => void): Promise<LogFollow>;
+  /** One sample of the instance's resource use. */
+  sampleStats(id: string): Promise<InstanceStats>;
+  /**
+   * Removes the images Slipway built for the app (builder labels), except those named in `keep` (by tag or
+   * id). Images in use by a container, or not built by Slipway for this app, are never removed.
+   */
+  removeAppImages(appId: string, keep: string[]): Promise<string[]>;
+  /** Calls back for every start and exit of a managed instance until the returned function is called. */
+  watchEvents(onEvent: (event: InstanceEvent) => void, onError: (error: Error) => void): () => void;
+}
+
+export interface InstanceLogLine {
+  stream: 'stdout' | 'stderr';
+  timestamp: string;
+  text: string;
+}
+
+export interface LogFollow {
+  stop(): void;
+  /** Resolves when the instance's output ends (it stopped) or `stop()` was called. */
+  ended: Promise<void>;
+}
+
+export interface InstanceStats {
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+}
+
+export interface InstanceEvent {
+  kind: 'start' | 'die';
+  instanceId: string;
+  appId: string;
+  releaseId: string;
+  labels: Record<string, string>;
+  /** For `die`. */
+  exitCode: number | null;
+  at: number;
 }
 
 /** No instance managed by Slipway has this id. */

@@ -2,13 +2,16 @@ import { Module } from '@nestjs/common';
 import { RuntimeConfig } from '../config/runtime.config';
 import { CADDY_ROUTES_OPTIONS, CaddyRoutes, CaddyRoutesOptions } from './caddy-routes';
 
-/** The apps' routes in Caddy. Apps answer on `<app>.localhost` until the base domain becomes configurable. */
+/** The apps' routes in Caddy; apps answer on `<app>.<BASE_DOMAIN>`. */
 @Module({
   providers: [
     {
       provide: CADDY_ROUTES_OPTIONS,
       inject: [RuntimeConfig],
-      useFactory: (config: RuntimeConfig): CaddyRoutesOptions => ({ adminUrl: config.CADDY_ADMIN_URL }),
+      useFactory: (config: RuntimeConfig): CaddyRoutesOptions => ({
+        adminUrl: config.CADDY_ADMIN_URL,
+        baseDomain: config.BASE_DOMAIN,
+      }),
     },
     CaddyRoutes,
   ],
