@@ -173,4 +173,265 @@ describe('gateway authentication', () => {
     expect((await call('GET', '/auth/me', { token })).status).toBe(200);
     expect((await signIn(platform.gatewayUrl, someone.email, someone.password)).accessToken).toBeTruthy();
   });
+  describe('API tokens', () => {
+    it('shows the value once, works as a bearer token, and stops working when revoked', async () => {
+      const created = await call('POST', '/auth/tokens', {
+        token: user.accessToken,
+        body: { name: 'CI deploys', scopes: ['apps:read', 'deploy'] },
+      });
+      expect(created.status).toBe(201);
+      const token = created.body as { id: string; token: string; displayPrefix: string; scopes: string[] };
+      expect(token.token).toMatch(/^slw_[A-Za-z0-9_-]{43}$/);
+      expect(token.token.startsWith(token.displayPrefix)).toBe(true);
+      expect(token.scopes).toEqual(['apps:read', 'deploy']);
+
+      const listed = await call('GET', '/auth/tokens', { token: user.accessToken });
+      expect(listed.status).toBe(200);
+      expect(JSON.stringify(listed.body)).not.toContain(token.token);
+      expect((listed.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(
+        token.id,
+      );
+
+      const me = await call('GET', '/auth/me', { token: token.token });
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({
+        user: { id: user.userId },
+        authenticatedWith: 'api-token',
+        scopes: ['apps:read', 'deploy'],
+      });
+
+      // Another user cannot even see that the token exists.
+      expect((await call('DELETE', `/auth/tokens/${token.id}`, { token: admin.accessToken })).status).toBe(
+        404,
+      );
+      const revoked = await call('DELETE', `/auth/tokens/${token.id}`, { token: user.accessToken });
+      expect(revoked.status).toBe(200);
+      expect((revoked.body as { revokedAt: string | null }).revokedAt).not.toBeNull();
+      const after = await call('GET', '/auth/me', { token: token.token });
+      expect(after.status).toBe(401);
+      expect((after.body as Problem).detail).toBe('This API token has been revoked.');
+      const unknown = await call('GET', '/auth/me', { token: `slw_${'x'.repeat(43)}` });
+      expect(unknown.status).toBe(401);
+      expect((unknown.body as Problem).detail).toBe('This API token is unknown.');
+    });
+
+    it('enforces scopes: a read token cannot write, a write token can', async () => {
+      const reader = await createApiToken(platform.gatewayUrl, user, { scopes: ['apps:read'] });
+      const writer = await createApiToken(platform.gatewayUrl, user, { scopes: ['apps:write'] });
+      const refused = await call('POST', '/uploads', { token: reader.token });
+      expect(refused.status).toBe(403);
+      expect((refused.body as Problem).detail).toContain('lacks the scope "apps:write"');
+      // Past the guard: the uploads endpoint itself answers (the body is empty).
+      const allowed = await call('POST', '/uploads', { token: writer.token });
+      expect(allowed.status).toBe(400);
+      expect((allowed.body as Problem).detail).toContain('The request body is empty');
+    });
+
+    it('rejects bad token requests with reasons', async () => {
+      const bad = await call('POST', '/auth/tokens', {
+        token: user.accessToken,
+        body: { name: '', scopes: ['root'] },
+      });
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain(
+        'each scope must be one of: apps:read, apps:write, deploy, secrets:read',
+      );
+    });
+
+    it('cannot manage tokens, sign out sessions or use admin endpoints', async () => {
+      const adminToken = await createApiToken(platform.gatewayUrl, admin, {
+        scopes: ['apps:read', 'apps:write', 'deploy', 'secrets:read'],
+      });
+      for (const [method, path] of [
+        ['POST', '/auth/tokens'],
+        ['GET', '/auth/tokens'],
+        ['POST', '/auth/logout-all'],
+        ['GET', '/admin/users'],
+        ['GET', '/admin/audit'],
+      ] as const) {
+        const response = await call(method, path, {
+          token: adminToken.token,
+          body: method === 'POST' ? {} : undefined,
+        });
+        expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
+        expect((response.body as Problem).detail).toContain('API tokens cannot be used here');
+      }
+    });
+  });
+
+  describe('administration', () => {
+    it('is for administrators only: a user gets 403 on every admin endpoint', async () => {
+      for (const [method, path] of [
+        ['GET', '/admin/users'],
+        ['GET', '/admin/audit'],
+        ['POST', `/admin/users/${admin.userId}/disable`],
+        ['POST', `/admin/users/${admin.userId}/enable`],
+      ] as const) {
+        const response = await call(method, path, { token: user.accessToken });
+        expect({ method, path, status: response.status }).toEqual({ method, path, status: 403 });
+        expect((response.body as Problem).detail).toBe('Only Slipway administrators can do this.');
+      }
+    });
+
+    it('lists every user a page at a time', async () => {
+      const first = await call('GET', '/admin/users?limit=1', { token: admin.accessToken });
+      expect(first.status).toBe(200);
+      const page = first.body as {
+        items: Array<{ id: string; email: string; role: string }>;
+        nextCursor: string;
+      };
+      expect(page.items).toEqual([expect.objectContaining({ id: admin.userId, role: 'admin' })]);
+      expect(page.nextCursor).toBe(admin.userId);
+      const rest = await call('GET', `/admin/users?limit=200&cursor=${page.nextCursor}`, {
+        token: admin.accessToken,
+      });
+      const ids = (rest.body as { items: Array<{ id: string }> }).items.map((item) => item.id);
+      expect(ids).toContain(user.userId);
+      expect(ids).not.toContain(admin.userId);
+      expect(JSON.stringify(rest.body)).not.toContain('passwordHash');
+      const bad = await call('GET', '/admin/users?limit=0&cursor=nope', { token: admin.accessToken });
+      expect(bad.status).toBe(400);
+    });
+
+    it('locks a disabled user out at once, tokens included, and lets them back in when enabled', async () => {
+      const target = await signUp(platform.gatewayUrl);
+      const token = await createApiToken(platform.gatewayUrl, target, { scopes: ['apps:read'] });
+
+      const disabled = await call('POST', `/admin/users/${target.userId}/disable`, {
+        token: admin.accessToken,
+      });
+      expect(disabled.status).toBe(200);
+      expect((disabled.body as { disabledAt: string | null }).disabledAt).not.toBeNull();
+
+      for (const credential of [target.accessToken, token.token]) {
+        const me = await call('GET', '/auth/me', { token: credential });
+        expect(me.status).toBe(401);
+        expect((me.body as Problem).detail).toContain('This account is disabled');
+      }
+      const login = await call('POST', '/auth/login', {
+        body: { email: target.email, password: target.password },
+      });
+      expect(login.status).toBe(403);
+      expect((login.body as Problem).detail).toContain('This account is disabled');
+      expect(
+        (await call('POST', '/auth/refresh', { body: { refreshToken: target.refreshToken } })).status,
+      ).toBe(401);
+
+      expect(
+        (await call('POST', `/admin/users/${target.userId}/enable`, { token: admin.accessToken })).status,
+      ).toBe(200);
+      const back = await signIn(platform.gatewayUrl, target.email, target.password);
+      expect((await call('GET', '/auth/me', { token: back.accessToken })).status).toBe(200);
+      // Sessions from before stay ended; the API token works again.
+      expect((await call('GET', '/auth/me', { token: target.accessToken })).status).toBe(401);
+      expect((await call('GET', '/auth/me', { token: token.token })).status).toBe(200);
+    });
+
+    it('does not let an administrator disable themselves, and says so', async () => {
+      const response = await call('POST', `/admin/users/${admin.userId}/disable`, {
+        token: admin.accessToken,
+      });
+      expect(response.status).toBe(409);
+      expect((response.body as Problem).detail).toContain('cannot disable your own account');
+      expect(
+        (await call('POST', '/admin/users/000000000000000000000000/disable', { token: admin.accessToken }))
+          .status,
+      ).toBe(404);
+    });
+
+    it('keeps an audit log of who did what, when and from where, with filters and pages', async () => {
+      const agent = 'audit-test-agent/1.0';
+      const someone = await signUp(platform.gatewayUrl);
+      await call('POST', '/auth/login', {
+        body: { email: someone.email, password: 'a-wrong-password' },
+        headers: { 'user-agent': agent },
+      });
+      await call('POST', '/auth/login', {
+        body: { email: someone.email, password: someone.password },
+        headers: { 'user-agent': agent },
+      });
+
+      type AuditPage = {
+        items: Array<{
+          id: string;
+          at: string;
+          action: string;
+          actorId: string | null;
+          outcome: string;
+          ip: string;
+          userAgent: string;
+          details: Record<string, unknown>;
+        }>;
+        nextCursor: string | null;
+      };
+      const mine = await call('GET', `/admin/audit?actorId=${someone.userId}`, { token: admin.accessToken });
+      expect(mine.status).toBe(200);
+      const events = (mine.body as AuditPage).items;
+      expect(events.map((event) => event.action)).toEqual(['auth.logged-in', 'auth.signed-up']);
+      expect(events[0]).toMatchObject({
+        outcome: 'success',
+        userAgent: agent,
+        ip: expect.stringMatching(/127\.0\.0\.1/),
+      });
+
+      const failed = await call('GET', '/admin/audit?action=auth.login-failed&outcome=failure', {
+        token: admin.accessToken,
+      });
+      const failures = (failed.body as AuditPage).items;
+      expect(failures[0]).toMatchObject({
+        actorId: null,
+        userAgent: agent,
+        details: { email: someone.email },
+      });
+      expect(JSON.stringify(failed.body)).not.toContain('a-wrong-password');
+
+      const family = await call('GET', '/admin/audit?action=admin.&limit=200', { token: admin.accessToken });
+      const adminActions = (family.body as AuditPage).items.map((event) => event.action);
+      expect(adminActions).toEqual(expect.arrayContaining(['admin.user-disabled', 'admin.user-enabled']));
+      expect(adminActions.every((action) => action.startsWith('admin.'))).toBe(true);
+
+      const first = (await call('GET', '/admin/audit?limit=2', { token: admin.accessToken }))
+        .body as AuditPage;
+      expect(first.items).toHaveLength(2);
+      const second = (
+        await call('GET', `/admin/audit?limit=2&cursor=${first.nextCursor}`, { token: admin.accessToken })
+      ).body as AuditPage;
+      expect(second.items).toHaveLength(2);
+      const times = [...first.items, ...second.items].map((event) => Date.parse(event.at));
+      expect([...times].sort((a, b) => b - a)).toEqual(times);
+      expect(new Set([...first.items, ...second.items].map((event) => event.id)).size).toBe(4);
+
+      const since = new Date(Date.now() + 60_000).toISOString();
+      const future = (await call('GET', `/admin/audit?since=${since}`, { token: admin.accessToken }))
+        .body as AuditPage;
+      expect(future.items).toEqual([]);
+      const bad = await call('GET', '/admin/audit?since=yesterday', { token: admin.accessToken });
+      expect(bad.status).toBe(400);
+      expect((bad.body as Problem).detail).toContain('since must be an ISO 8601 time');
+    });
+  });
+
+  it('never writes a password or a token to its logs', async () => {
+    const password = `secret-${Date.now()}-password`;
+    const email = uniqueEmail('logs');
+    const signedUp = await signUp(platform.gatewayUrl, { email, password });
+    await call('POST', '/auth/login', { body: { email, password: `${password}-wrong` } });
+    const refreshed = await call('POST', '/auth/refresh', { body: { refreshToken: signedUp.refreshToken } });
+    const { token } = await createApiToken(platform.gatewayUrl, signedUp, { scopes: ['apps:read'] });
+    await call('GET', '/auth/me', { token });
+    await call('GET', '/auth/me', { token: `${token}x` });
+    const output = platform.output('gateway');
+    // The request log is on (LOG_LEVEL=debug): the requests are there, their secrets are not.
+    expect(output).toContain('/api/v1/auth/refresh');
+    const secrets = [
+      password,
+      signedUp.accessToken,
+      signedUp.refreshToken,
+      (refreshed.body as { accessToken: string }).accessToken,
+      (refreshed.body as { refreshToken: string }).refreshToken,
+      token,
+      token.slice(4),
+    ];
+    for (const secret of secrets) expect(output).not.toContain(secret);
+  });
 });
