@@ -348,7 +348,8 @@ describe('gateway authentication', () => {
       });
       await call('POST', '/auth/login', {
         body: { email: someone.email, password: someone.password },
-        headers: { 'user-agent': agent },
+        // Not behind a trusted proxy (TRUST_PROXY_HOPS=0): a forwarded address is ignored.
+        headers: { 'user-agent': agent, 'x-forwarded-for': '192.0.2.1' },
       });
 
       type AuditPage = {
