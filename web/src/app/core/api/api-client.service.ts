@@ -1,9 +1,35 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpParams } from '@angular/common/http';
 import { inject, Injectable, InjectionToken } from '@angular/core';
-import type { SystemHealthDto } from '@slipway/contracts';
+import type {
+  AppDto,
+  CreateAppRequest,
+  AppHooksDto,
+  AppListDto,
+  AppMetricsDto,
+  AppPowerAction,
+  AppRuntimeStatusDto,
+  AppSettingsInput,
+  BuildDto,
+  DeploymentDto,
+  DeploymentListDto,
+  DeploymentStatusDto,
+  EnvApplyMode,
+  LifecycleAcceptedDto,
+  LogPageDto,
+  ReleaseListDto,
+  SystemHealthDto,
+} from '@slipway/contracts';
 import { catchError, map, Observable, of, throwError, timeout, TimeoutError } from 'rxjs';
 
 import { ApiError } from './api-error';
+import type {
+  ApiTokenDto,
+  AuditEventDto,
+  CreateApiTokenBody,
+  CreatedApiTokenDto,
+  ListDto,
+  UserListDto,
+} from './api-types';
 import { isSystemHealthDto } from './system-health.validation';
 
 /** Where the gateway's API lives. Same origin by default: the gateway serves both the portal and the API. */
@@ -12,18 +38,74 @@ export const API_BASE_URL = new InjectionToken<string>('API_BASE_URL', { factory
 /** How long a call may take before the portal gives up on it. */
 export const API_TIMEOUT_MS = 10_000;
 
+type QueryValue = string | number | boolean | undefined | null;
+export type Query = Record<string, QueryValue>;
+
+/** Filters of `GET /apps/:id/logs`. */
+export interface LogsQuery extends Query {
+  deploymentId?: string;
+  source?: 'build' | 'runtime' | 'system';
+  level?: 'error' | 'warn' | 'info' | 'debug';
+  text?: string;
+  from?: string;
+  to?: string;
+  order?: 'asc' | 'desc';
+  limit?: number;
+  cursor?: string;
+}
+
+/** `GET /admin/audit` filters. */
+export interface AuditQuery extends Query {
+  /** Exact action, or a prefix ending in "." for a family ("auth."). */
+  action?: string;
+  actorId?: string;
+  appId?: string;
+  outcome?: 'success' | 'failure';
+  since?: string;
+  until?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** `POST /apps`: the contract's create request without the actor (the gateway adds who is asking). */
+export type CreateAppBody = Omit<CreateAppRequest, 'actor'>;
+
+interface SourceChanges {
+  repoUrl?: string;
+  branch?: string;
+  image?: string;
+}
+
+/** `GET /apps/:id/env`: values are masked unless revealed. */
+export interface EnvVarListDto {
+  items: Array<{ name: string; value: string; masked?: boolean; updatedAt?: string }>;
+  /** Changes stored for the next deployment, not yet running. */
+  pendingChanges?: boolean;
+}
+
+/** `POST /uploads` (services/gateway/src/uploads). */
+export interface ArchiveUploadDto {
+  /** Name to pass as the app's archive source when deploying. */
+  archiveObject: string;
+  sizeBytes: number;
+  format: string;
+}
+
 /**
  * The portal's only way to talk to the gateway. Every method returns contract DTOs and fails with an
- * {@link ApiError} whose message can be shown as is.
+ * {@link ApiError} whose message can be shown as is. The access token is attached (and refreshed once on
+ * a 401) by `authInterceptor`, so methods here never deal with it.
  */
 @Injectable({ providedIn: 'root' })
 export class ApiClient {
   private readonly http = inject(HttpClient);
-  private readonly baseUrl = inject(API_BASE_URL);
+  readonly baseUrl = inject(API_BASE_URL);
+
+  // ── platform ──────────────────────────────────────────────────────────────────────────────────
 
   /** `GET /system/health`: the last known state of every service, built from their heartbeats. */
   getSystemHealth(): Observable<SystemHealthDto> {
-    return this.http.get<unknown>(`${this.baseUrl}/system/health`).pipe(
+    return this.http.get<unknown>(this.url('/system/health')).pipe(
       timeout(API_TIMEOUT_MS),
       catchError((error: unknown) => {
         // Health endpoints commonly answer 503 while something is down, with the same report as body.
@@ -40,9 +122,231 @@ export class ApiClient {
       }),
     );
   }
+
+  // ── apps ──────────────────────────────────────────────────────────────────────────────────
+
+  listApps(query: Query = {}): Observable<AppListDto> {
+    return this.get<AppListDto>('/apps', query);
+  }
+
+  getApp(id: string): Observable<AppDto> {
+    return this.get<AppDto>(appPath(id));
+  }
+
+  createApp(body: CreateAppBody): Observable<AppDto> {
+    return this.post<AppDto>('/apps', body);
+  }
+
+  updateApp(id: string, changes: AppSettingsInput & SourceChanges): Observable<AppDto> {
+    return this.patch<AppDto>(appPath(id), changes);
+  }
+
+  deleteApp(id: string): Observable<void> {
+    return this.delete(appPath(id));
+  }
+
+  power(id: string, action: AppPowerAction): Observable<LifecycleAcceptedDto> {
+    return this.post<LifecycleAcceptedDto>(`${appPath(id)}/${action}`, {});
+  }
+
+  scale(id: string, replicas: number): Observable<LifecycleAcceptedDto> {
+    return this.post<LifecycleAcceptedDto>(`${appPath(id)}/scale`, { replicas });
+  }
+
+  setDomains(id: string, domains: string[]): Observable<AppDto> {
+    return this.put<AppDto>(`${appPath(id)}/domains`, { domains });
+  }
+
+  getHooks(id: string): Observable<AppHooksDto> {
+    return this.get<AppHooksDto>(`${appPath(id)}/hooks`);
+  }
+
+  getRuntimeStatus(id: string): Observable<AppRuntimeStatusDto> {
+    return this.get<AppRuntimeStatusDto>(`${appPath(id)}/status`);
+  }
+
+  getMetrics(id: string, since?: string): Observable<AppMetricsDto> {
+    return this.get<AppMetricsDto>(`${appPath(id)}/metrics`, { since });
+  }
+
+  // ── env vars ──────────────────────────────────────────────────────────────────────────────────
+
+  listEnvVars(id: string, reveal: string[] | 'all' | null = null): Observable<EnvVarListDto> {
+    const query: Query =
+      reveal === null ? {} : { reveal: true, names: reveal === 'all' ? undefined : reveal.join(',') };
+    return this.get<EnvVarListDto>(`${appPath(id)}/env`, query);
+  }
+
+  setEnvVars(
+    id: string,
+    vars: Array<{ name: string; value: string }>,
+    apply: EnvApplyMode,
+  ): Observable<unknown> {
+    return this.put(`${appPath(id)}/env`, { vars, apply });
+  }
+
+  importEnvVars(id: string, dotenv: string, apply: EnvApplyMode): Observable<unknown> {
+    return this.post(`${appPath(id)}/env/import`, { dotenv, apply });
+  }
+
+  deleteEnvVars(id: string, names: string[], apply: EnvApplyMode): Observable<unknown> {
+    return this.post(`${appPath(id)}/env/delete`, { names, apply });
+  }
+
+  // ── deployments ───────────────────────────────────────────────────────────────────────────────
+
+  deploy(
+    id: string,
+    body: { ref?: string; image?: string; message?: string; archiveObject?: string } = {},
+  ): Observable<DeploymentDto> {
+    return this.post<DeploymentDto>(`${appPath(id)}/deployments`, body);
+  }
+
+  redeploy(id: string): Observable<DeploymentDto> {
+    return this.post<DeploymentDto>(`${appPath(id)}/redeploy`, {});
+  }
+
+  rollback(id: string, releaseId: string): Observable<DeploymentDto> {
+    return this.post<DeploymentDto>(`${appPath(id)}/rollback`, { releaseId });
+  }
+
+  listDeployments(id: string, query: Query = {}): Observable<DeploymentListDto> {
+    return this.get<DeploymentListDto>(`${appPath(id)}/deployments`, query);
+  }
+
+  listReleases(id: string, query: Query = {}): Observable<ReleaseListDto> {
+    return this.get<ReleaseListDto>(`${appPath(id)}/releases`, query);
+  }
+
+  getDeployment(deploymentId: string): Observable<DeploymentDto> {
+    return this.get<DeploymentDto>(`/deployments/${encodeURIComponent(deploymentId)}`);
+  }
+
+  getDeploymentStatus(deploymentId: string): Observable<DeploymentStatusDto> {
+    return this.get<DeploymentStatusDto>(`/deployments/${encodeURIComponent(deploymentId)}/status`);
+  }
+
+  cancelDeployment(deploymentId: string): Observable<DeploymentDto> {
+    return this.post<DeploymentDto>(`/deployments/${encodeURIComponent(deploymentId)}/cancel`, {});
+  }
+
+  getBuild(deploymentId: string): Observable<BuildDto> {
+    return this.get<BuildDto>(`/builds/${encodeURIComponent(deploymentId)}`);
+  }
+
+  // ── logs and uploads ──────────────────────────────────────────────────────────────────────────
+
+  getLogs(appId: string, query: LogsQuery): Observable<LogPageDto> {
+    return this.get<LogPageDto>(`${appPath(appId)}/logs`, query);
+  }
+
+  /** The path of the plain-text download of an app's logs (fetch it with `download`). */
+  logsDownloadPath(appId: string, query: LogsQuery): string {
+    return `${appPath(appId)}/logs?${toParams({ ...query, format: 'text' }).toString()}`;
+  }
+
+  uploadArchive(file: Blob): Observable<ArchiveUploadDto> {
+    return this.upload<ArchiveUploadDto>('/uploads', file);
+  }
+
+  // ── tokens and admin ──────────────────────────────────────────────────────────────────────────
+
+  listApiTokens(): Observable<ListDto<ApiTokenDto>> {
+    return this.get<ListDto<ApiTokenDto> | ApiTokenDto[]>('/auth/tokens').pipe(map(asList));
+  }
+
+  createApiToken(body: CreateApiTokenBody): Observable<CreatedApiTokenDto> {
+    return this.post<CreatedApiTokenDto>('/auth/tokens', body);
+  }
+
+  revokeApiToken(id: string): Observable<void> {
+    return this.delete(`/auth/tokens/${encodeURIComponent(id)}`);
+  }
+
+  listUsers(query: Query = {}): Observable<UserListDto> {
+    return this.get<UserListDto>('/admin/users', query);
+  }
+
+  setUserDisabled(id: string, disabled: boolean): Observable<unknown> {
+    return this.post(`/admin/users/${encodeURIComponent(id)}/${disabled ? 'disable' : 'enable'}`, {});
+  }
+
+  listAudit(query: AuditQuery): Observable<ListDto<AuditEventDto>> {
+    return this.get<ListDto<AuditEventDto> | AuditEventDto[]>('/admin/audit', query).pipe(map(asList));
+  }
+
+  // ── plumbing ──────────────────────────────────────────────────────────────────────────────────
+
+  get<T>(path: string, query?: Query): Observable<T> {
+    return this.http
+      .get<T>(this.url(path), { params: toParams(query) })
+      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  }
+
+  post<T>(path: string, body: unknown): Observable<T> {
+    return this.http
+      .post<T>(this.url(path), body)
+      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  }
+
+  patch<T>(path: string, body: unknown): Observable<T> {
+    return this.http
+      .patch<T>(this.url(path), body)
+      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  }
+
+  put<T>(path: string, body: unknown): Observable<T> {
+    return this.http
+      .put<T>(this.url(path), body)
+      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  }
+
+  delete(path: string): Observable<void> {
+    return this.http
+      .delete<void>(this.url(path))
+      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  }
+
+  /** A raw body (archive upload): no JSON encoding, a longer time limit. */
+  upload<T>(path: string, file: Blob): Observable<T> {
+    return this.http
+      .post<T>(this.url(path), file, {
+        headers: { 'Content-Type': file.type || 'application/octet-stream' },
+      })
+      .pipe(timeout(10 * 60_000), catchError(rethrowAsApiError));
+  }
+
+  /** A text download (logs) as a Blob, authenticated like every other call. */
+  download(path: string): Observable<Blob> {
+    return this.http
+      .get(this.url(path), { responseType: 'blob' })
+      .pipe(timeout(60_000), catchError(rethrowAsApiError));
+  }
+
+  url(path: string): string {
+    return `${this.baseUrl}${path}`;
+  }
 }
 
-function toApiError(error: unknown): ApiError {
+function asList<T>(body: ListDto<T> | T[]): ListDto<T> {
+  return Array.isArray(body) ? { items: body } : body;
+}
+
+function toParams(query: Query | undefined): HttpParams {
+  let params = new HttpParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') {
+      params = params.set(key, String(value));
+    }
+  }
+  return params;
+}
+
+function rethrowAsApiError(error: unknown): Observable<never> {
+  return throwError(() => toApiError(error));
+}
+
+export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) {
     return error;
   }
@@ -60,4 +364,8 @@ function toApiError(error: unknown): ApiError {
     return ApiError.http(error.status, error.error);
   }
   return new ApiError('network', 'The request could not be sent.');
+}
+
+function appPath(id: string): string {
+  return `/apps/${encodeURIComponent(id)}`;
 }

@@ -9,6 +9,10 @@ export class ApiError extends Error {
     readonly kind: ApiErrorKind,
     message: string,
     readonly status: number | null = null,
+    /** The server's own sentence (problem `detail`), without the HTTP framing. */
+    readonly detail: string | null = null,
+    /** Every problem the server listed (problem `errors`, else its `detail`). */
+    readonly problems: readonly string[] = [],
   ) {
     super(message);
   }
@@ -36,8 +40,52 @@ export class ApiError extends Error {
 
   /** An HTTP error status; `body` may be an RFC 7807 problem document whose `detail` is worth showing. */
   static http(status: number, body: unknown): ApiError {
-    return new ApiError('http', httpFailureMessage(status, problemText(body)), status);
+    const detail = problemText(body);
+    return new ApiError('http', httpFailureMessage(status, detail), status, detail, problemList(body));
   }
+
+  /** True for an HTTP failure with one of these statuses. */
+  hasStatus(...statuses: number[]): boolean {
+    return this.status !== null && statuses.includes(this.status);
+  }
+
+  /** The problems split into those a form can show next to one of `fields`, and the rest. */
+  forForm(fields: readonly string[]): FormProblems {
+    const problems = this.problems.length > 0 ? this.problems : [this.detail ?? this.message];
+    return splitProblemsByField(problems, fields);
+  }
+}
+
+export interface FormProblems {
+  /** First problem per field path (`name`, `envVars.0.name`). */
+  byField: Record<string, string>;
+  general: string[];
+}
+
+/**
+ * class-validator messages start with the property path ("name must be ...", "envVars.0.name must ...");
+ * a message whose first word is one of `fields`, or a path under one, belongs next to that field.
+ */
+export function splitProblemsByField(problems: readonly string[], fields: readonly string[]): FormProblems {
+  const byField: Record<string, string> = {};
+  const general: string[] = [];
+  for (const problem of problems) {
+    // "The password is too short" belongs to `password` as much as "password must be ..." does.
+    const firstWord = /^(?:The\s+)?([A-Za-z_][\w.]*)/.exec(problem)?.[1] ?? '';
+    // A sentence about several fields ("The email or the password is wrong") belongs to none of them.
+    const rest = problem.slice(problem.indexOf(firstWord) + firstWord.length);
+    const alsoMentioned = fields.some((name) => new RegExp(`\\b${name}\\b`).test(rest));
+    const field =
+      !alsoMentioned && fields.some((name) => firstWord === name || firstWord.startsWith(`${name}.`))
+        ? firstWord
+        : null;
+    if (field === null) {
+      general.push(problem);
+    } else if (!(field in byField)) {
+      byField[field] = problem;
+    }
+  }
+  return { byField, general };
 }
 
 function httpFailureMessage(status: number, detail: string | null): string {
@@ -66,4 +114,16 @@ function problemText(body: unknown): string | null {
     typeof detail === 'string' && detail.trim() ? detail : typeof title === 'string' ? title : null;
   const trimmed = text?.trim();
   return trimmed && trimmed.length <= MAX_DETAIL_LENGTH ? trimmed.replace(/\.$/, '') : null;
+}
+
+/** `errors` of a problem document, else its `detail`, as plain strings. */
+function problemList(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) {
+    return [];
+  }
+  const { errors, detail } = body as { errors?: unknown; detail?: unknown };
+  if (Array.isArray(errors)) {
+    return errors.filter((error): error is string => typeof error === 'string');
+  }
+  return typeof detail === 'string' && detail.trim() ? [detail.trim()] : [];
 }

@@ -14,7 +14,7 @@ import { Router, RouterLink } from '@angular/router';
         There is nothing at <code>{{ path }}</code
         >. The address may be mistyped, or the page may have moved.
       </p>
-      <a mat-flat-button routerLink="/">Go to platform health</a>
+      <a mat-flat-button routerLink="/">Go to the dashboard</a>
     </section>
   `,
   styles: `
@@ -50,3 +50,18 @@ import { Router, RouterLink } from '@angular/router';
 export class NotFoundPageComponent {
   protected readonly path = inject(Router).url;
 }
+
+/** A signed-in user opened an admin page. */
+@Component({
+  selector: 'sw-forbidden-page',
+  imports: [MatButtonModule, RouterLink],
+  template: `
+    <section class="sw-state" data-testid="forbidden">
+      <h1 class="sw-state-title">This page is for administrators</h1>
+      <p>Your account can manage its own apps. Ask an administrator if you need more.</p>
+      <a mat-flat-button routerLink="/">Go to the dashboard</a>
+    </section>
+  `,
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class ForbiddenPageComponent {}

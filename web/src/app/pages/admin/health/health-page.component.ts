@@ -3,7 +3,7 @@ import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { MatButtonModule } from '@angular/material/button';
 import { MatProgressSpinnerModule } from '@angular/material/progress-spinner';
 
-import { StatusChipComponent } from '../../shared/status-chip/status-chip.component';
+import { StatusChipComponent } from '../../../shared/status-chip/status-chip.component';
 import { HEALTH_REFRESH_MS, HealthStore } from './health.store';
 
 /** Platform health: one row per service, from the heartbeats the gateway has seen. */

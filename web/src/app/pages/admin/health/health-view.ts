@@ -6,7 +6,7 @@ import type {
   SystemHealthDto,
 } from '@slipway/contracts';
 
-import { formatAge, formatDuration } from '../../shared/format/duration';
+import { formatAge, formatDuration } from '../../../shared/format/duration';
 
 export interface DependencyView {
   name: string;

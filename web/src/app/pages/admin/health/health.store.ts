@@ -16,9 +16,9 @@ import {
   timer,
 } from 'rxjs';
 
-import { ApiClient } from '../../core/api/api-client.service';
-import { ApiError } from '../../core/api/api-error';
-import { formatAge } from '../../shared/format/duration';
+import { ApiClient } from '../../../core/api/api-client.service';
+import { ApiError } from '../../../core/api/api-error';
+import { formatAge } from '../../../shared/format/duration';
 import { toHealthView } from './health-view';
 
 /** How often the page asks the gateway for a fresh report. */
