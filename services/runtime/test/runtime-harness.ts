@@ -199,7 +199,11 @@ export class RuntimeHarness {
     key: string,
     timeoutMs = 60_000,
   ): Promise<{ subject: string; event: AppLifecycleResultEvent }> {
-    return waitFor(() => this.results.get(key), { timeoutMs, description: `the result of ${key}` });
+    try {
+      return await waitFor(() => this.results.get(key), { timeoutMs, description: `the result of ${key}` });
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n${this.platform.output('runtime')}`);
+    }
   }
 
   /** GET through Caddy with the app's host name. */

@@ -124,8 +124,15 @@ export class LifecycleService {
     return this.operate('domains', request, async (app) => {
       await this.apps.updateOne({ appId: app.appId }, { $set: { domains: request.domains } }).exec();
       app.domains = request.domains;
-      if (app.route) {
-        await this.routing.apply(app, { ...app.route, hosts: this.routing.hostsFor(app) });
+      const route = app.route;
+      if (route) {
+        // Field by field: spreading a mongoose sub-document would copy its internals, not its values.
+        await this.routing.apply(app, {
+          hosts: this.routing.hostsFor(app),
+          upstreams: [...route.upstreams],
+          healthPath: route.healthPath ?? null,
+          stopped: route.stopped,
+        });
       }
       return (await this.inService(app.appId)).length;
     });
