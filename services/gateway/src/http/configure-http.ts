@@ -53,7 +53,7 @@ export function configureHttp(nestApp: INestApplication, config: GatewayConfig):
     .setTitle('Slipway API')
     .setDescription(
       'Deploy and run apps on Slipway. Errors are RFC 7807 problem+json documents. Authenticate with ' +
-        '"Authorization: Bearer <token>": an access token from POST /api/v1/auth/login, or an API token.',
+        '`Authorization: Bearer <token>`: an access token from `POST /api/v1/auth/login`, or an API token.',
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Access token (JWT) or API token (slw_…)' })
