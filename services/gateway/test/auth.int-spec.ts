@@ -386,6 +386,19 @@ describe('gateway authentication', () => {
       });
       expect(JSON.stringify(failed.body)).not.toContain('a-wrong-password');
 
+      // A password typed into the email field is not kept.
+      await call('POST', '/auth/login', {
+        body: { email: 'Typed-My-Passw0rd', password: 'whatever-password' },
+      });
+      const latest = await call('GET', '/admin/audit?action=auth.login-failed&limit=1', {
+        token: admin.accessToken,
+      });
+      expect((latest.body as AuditPage).items[0]?.details).toEqual({
+        email: '(not an email address)',
+        reason: 'wrong email or password',
+      });
+      expect(JSON.stringify(latest.body)).not.toContain('Typed-My-Passw0rd'.toLowerCase());
+
       const family = await call('GET', '/admin/audit?action=admin.&limit=200', { token: admin.accessToken });
       const adminActions = (family.body as AuditPage).items.map((event) => event.action);
       expect(adminActions).toEqual(expect.arrayContaining(['admin.user-disabled', 'admin.user-enabled']));

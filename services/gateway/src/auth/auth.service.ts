@@ -10,6 +10,12 @@ import { ClientContext } from './client-context';
 import { SessionTokensDto } from './dto/session-tokens.dto';
 import { SessionsService } from './sessions.service';
 
+/** People sometimes type their password into the email field: only something shaped like an email is kept. */
+function emailForAudit(typed: string): string {
+  const email = typed.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+$/.test(email) ? email.slice(0, 254) : '(not an email address)';
+}
+
 const DISABLED_MESSAGE = 'This account is disabled. Ask a Slipway administrator to enable it.';
 
 /** Sign-up, sign-in, refresh and sign-out. Every outcome that matters for security goes to the audit log. */
@@ -43,7 +49,7 @@ export class AuthService {
         actor: null,
         action: 'auth.login-failed',
         outcome: 'failure',
-        details: { email: email.trim().toLowerCase().slice(0, 254), reason: 'wrong email or password' },
+        details: { email: emailForAudit(email), reason: 'wrong email or password' },
         ...client,
       });
       throw new UnauthorizedException('The email or the password is wrong.');
