@@ -169,7 +169,13 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
           continue;
         }
         if (container && !this.backoffOver(doc)) continue;
-        if (await this.replace(app, doc)) report.replacedInstances.push(doc.instanceId);
+        const instanceId = doc.instanceId;
+        if (!container) {
+          // Its name is free again and the replacement may take it: the record steps aside.
+          doc.instanceId = `${instanceId}-gone-${Date.now().toString(36)}`;
+          await this.instances.updateOne({ _id: doc._id }, { $set: { instanceId: doc.instanceId } }).exec();
+        }
+        if (await this.replace(app, doc)) report.replacedInstances.push(instanceId);
       }
     }
 

@@ -1,0 +1,141 @@
+import { waitFor } from '@slipway/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RuntimeHarness, TEST_LABEL } from '../runtime-harness';
+
+jest.setTimeout(180_000);
+
+const RECONCILE_INTERVAL_MS = 1500;
+
+describe('runtime reconciliation (real Docker, Caddy, NATS, FerretDB)', () => {
+  let runtime: RuntimeHarness;
+
+  beforeAll(async () => {
+    runtime = await RuntimeHarness.start({ RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  const ids = async (appName: string) =>
+    (await runtime.containers(appName)).map((container) => container.Id).sort();
+
+  it('keeps apps serving while the runtime is stopped, and recreates nothing when it starts again', async () => {
+    const releaseId = await runtime.deploy('durable', { replicas: 2 });
+    const before = await ids('durable');
+
+    await runtime.platform.stopService('runtime');
+    for (let i = 0; i < 20; i++) {
+      expect(await runtime.get('durable.localhost')).toEqual({ status: 200, body: `release=${releaseId}` });
+    }
+    await runtime.platform.startService('runtime');
+    // Several reconciliation passes (one at start-up, then every interval) have run after this.
+    await sleep(RECONCILE_INTERVAL_MS * 3);
+
+    expect(await ids('durable')).toEqual(before);
+    expect(await runtime.get('durable.localhost')).toEqual({ status: 200, body: `release=${releaseId}` });
+  });
+
+  it("removes containers of its own scope that nothing wants and never touches anyone else's", async () => {
+    await runtime.deploy('tidy');
+    const create = (name: string, labels: Record<string, string>) =>
+      runtime.docker
+        .createContainer({
+          name,
+          Image: runtime.image,
+          Labels: { [TEST_LABEL]: 'true', ...labels },
+          Cmd: ['sleep', '600'],
+        })
+        .then(async (container) => {
+          await container.start();
+          return container.id;
+        });
+    const suffix = Date.now().toString(36);
+    const orphanName = `slipway-tidy-orphan-${suffix}`;
+    const orphan = await create(orphanName, {
+      'io.slipway.managed-by': 'slipway',
+      'io.slipway.instance': orphanName,
+      'io.slipway.app': 'app-tidy',
+      'io.slipway.scope': runtime.scope,
+    });
+    const stranger = await create(`stranger-${suffix}`, {});
+    const lookalike = await create(`lookalike-${suffix}`, {
+      // Inherited from a Slipway image, but not an instance Slipway started: the name does not match.
+      'io.slipway.managed-by': 'slipway',
+      'io.slipway.instance': 'someone-else',
+      'io.slipway.app': 'app-tidy',
+      'io.slipway.scope': runtime.scope,
+    });
+
+    await waitFor(
+      () =>
+        runtime.docker
+          .getContainer(orphan)
+          .inspect()
+          .then(
+            () => false,
+            () => true,
+          ),
+      { timeoutMs: 15_000, description: 'the orphan to be removed' },
+    );
+    await sleep(RECONCILE_INTERVAL_MS * 2);
+    for (const untouched of [stranger, lookalike]) {
+      expect((await runtime.docker.getContainer(untouched).inspect()).State.Running).toBe(true);
+      await runtime.docker.getContainer(untouched).remove({ force: true });
+    }
+    expect((await runtime.get('tidy.localhost')).status).toBe(200);
+  });
+
+  it('replaces an instance whose container disappeared, and puts back a route Caddy lost', async () => {
+    const releaseId = await runtime.deploy('phoenix');
+    const [gone] = await ids('phoenix');
+    await runtime.docker.getContainer(gone ?? '').remove({ force: true });
+    const [replacement] = await waitFor(
+      async () => {
+        const now = await runtime.containers('phoenix');
+        return now.length === 1 && now[0]?.Id !== gone && now[0]?.State === 'running' ? now : undefined;
+      },
+      { timeoutMs: 20_000, description: 'a replacement instance' },
+    );
+    expect(replacement?.Labels['io.slipway.release']).toBe(releaseId);
+    await waitFor(async () => (await runtime.get('phoenix.localhost')).status === 200, {
+      timeoutMs: 15_000,
+      description: 'the app to answer through its replacement',
+    });
+
+    // As after a Caddy restart: the app's route is gone from Caddy's config.
+    const removed = await fetch(`${runtime.platform.caddy.adminUrl}/id/app-phoenix`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect((await runtime.get('phoenix.localhost')).status).toBe(404);
+    await waitFor(async () => (await runtime.get('phoenix.localhost')).status === 200, {
+      timeoutMs: 15_000,
+      description: 'the route to be restored from the runtime database',
+    });
+  });
+
+  it('finishes a release after the runtime was killed in the middle of it, leaving no orphan', async () => {
+    const first = await runtime.deploy('resumable');
+    const second = await runtime.requestRelease('resumable', {
+      env: { STARTUP_DELAY_MS: '3000' },
+      healthCheck: { deadlineMs: 30_000 },
+    });
+    await waitFor(
+      () => runtime.releases.get(second)?.progress.find((event) => event.stage === 'health-check'),
+      { timeoutMs: 20_000, description: 'the second release to wait for its health check' },
+    );
+    await runtime.platform.killService('runtime');
+    expect(await runtime.get('resumable.localhost')).toEqual({ status: 200, body: `release=${first}` });
+
+    await runtime.platform.startService('runtime');
+    const outcome = await runtime.releaseOutcome(second, 60_000);
+    expect(outcome.failed).toBeUndefined();
+    expect(await runtime.get('resumable.localhost')).toEqual({ status: 200, body: `release=${second}` });
+    await waitFor(
+      async () => {
+        const left = await runtime.containers('resumable');
+        return left.length === 1 && left[0]?.Labels['io.slipway.release'] === second;
+      },
+      { timeoutMs: 20_000, description: 'exactly one instance, of the second release, to be left' },
+    );
+  });
+});
