@@ -7,7 +7,9 @@ import {
   SignedInUser,
   startPlatform,
   uniqueEmail,
+  waitFor,
 } from '@slipway/testing';
+import { MongoClient, ObjectId } from 'mongodb';
 
 interface Problem {
   status: number;
@@ -447,5 +449,55 @@ describe('gateway authentication', () => {
       token.slice(4),
     ];
     for (const secret of secrets) expect(output).not.toContain(secret);
+  });
+  describe('storage', () => {
+    it('remembers at most 100 used refresh tokens per session', async () => {
+      const session = await signIn(platform.gatewayUrl, user.email, user.password);
+      const sessionId = session.refreshToken.slice(4, 28);
+      const mongo = await MongoClient.connect(platform.database.url);
+      try {
+        const sessions = mongo.db('slipway_gateway').collection('sessions');
+        const old = Array.from({ length: 100 }, (_, index) => index.toString(16).padStart(64, '0'));
+        await sessions.updateOne({ _id: new ObjectId(sessionId) }, { $set: { rotatedTokenHashes: old } });
+        const refreshed = await call('POST', '/auth/refresh', {
+          body: { refreshToken: session.refreshToken },
+        });
+        expect(refreshed.status).toBe(200);
+        const stored = await sessions.findOne({ _id: new ObjectId(sessionId) });
+        const hashes = stored?.['rotatedTokenHashes'] as string[];
+        expect(hashes).toHaveLength(100);
+        expect(hashes[0]).toBe(old[1]);
+        expect(hashes.at(-1)).toMatch(/^[0-9a-f]{64}$/);
+        expect(hashes.at(-1)).not.toBe(old[99]);
+      } finally {
+        await mongo.close();
+      }
+    });
+
+    it('deletes sessions finished over a week ago when the gateway starts (and hourly)', async () => {
+      const mongo = await MongoClient.connect(platform.database.url);
+      try {
+        const sessions = mongo.db('slipway_gateway').collection('sessions');
+        const longAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+        const { insertedId } = await sessions.insertOne({
+          userId: user.userId,
+          tokenHash: '0'.repeat(64),
+          rotatedTokenHashes: [],
+          expiresAt: longAgo,
+          endedAt: longAgo,
+          endReason: 'logout',
+        });
+        await platform.stopService('gateway');
+        await platform.startService('gateway');
+        await waitFor(async () => (await sessions.findOne({ _id: insertedId })) === null, {
+          timeoutMs: 10_000,
+          description: 'the finished session to be deleted',
+        });
+        // Live sessions survive the sweep and the restart.
+        expect((await call('GET', '/auth/me', { token: user.accessToken })).status).toBe(200);
+      } finally {
+        await mongo.close();
+      }
+    });
   });
 });

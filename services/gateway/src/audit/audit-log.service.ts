@@ -69,6 +69,12 @@ export class AuditLog {
     }
   }
 
+  /** Removes events recorded before `before` (retention). */
+  async deleteRecordedBefore(before: Date): Promise<number> {
+    const result = await this.events.deleteMany({ at: { $lt: before } }).exec();
+    return result.deletedCount;
+  }
+
   /** Newest first. */
   async query(query: AuditQuery): Promise<AuditPage> {
     const filter: Record<string, unknown> = {};

@@ -12,6 +12,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { AuthenticationGuard } from './authentication.guard';
 import { Authenticator } from './authenticator.service';
+import { Housekeeping } from './housekeeping';
 import { Session, SessionSchema } from './schemas/session.schema';
 import { SessionsService } from './sessions.service';
 
@@ -40,6 +41,7 @@ import { SessionsService } from './sessions.service';
     AccessTokensService,
     Authenticator,
     FailedAuthenticationLimiter,
+    Housekeeping,
     { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],

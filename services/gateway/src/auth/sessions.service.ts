@@ -17,6 +17,11 @@ export type RotationResult =
 const ACTIVE_CACHE_MS = 5000;
 const ACTIVE_CACHE_MAX_ENTRIES = 10_000;
 const DAY_MS = 24 * 3600 * 1000;
+/**
+ * Used refresh tokens remembered per session for reuse detection: at one refresh per access-token
+ * lifetime (15 min) that is a day of history; an older token is still refused, only not as "reused".
+ */
+const MAX_ROTATED_HASHES = 100;
 
 @Injectable()
 export class SessionsService {
@@ -61,6 +66,10 @@ export class SessionsService {
       )
       .exec();
     if (rotated) {
+      if (rotated.rotatedTokenHashes.length > MAX_ROTATED_HASHES) {
+        // Oldest first: one in, one out keeps a long-lived session's document small.
+        await this.sessions.updateOne({ _id: rotated._id }, { $pop: { rotatedTokenHashes: -1 } }).exec();
+      }
       return {
         outcome: 'rotated',
         session: rotated,
@@ -113,6 +122,14 @@ export class SessionsService {
     if (this.activeCache.size >= ACTIVE_CACHE_MAX_ENTRIES) this.activeCache.clear();
     this.activeCache.set(sessionId, { active, until: Date.now() + ACTIVE_CACHE_MS });
     return active;
+  }
+
+  /** Forgets sessions that ended or expired before `before`; their tokens are refused either way. */
+  async deleteFinishedBefore(before: Date): Promise<number> {
+    const result = await this.sessions
+      .deleteMany({ $or: [{ endedAt: { $lt: before } }, { expiresAt: { $lt: before } }] })
+      .exec();
+    return result.deletedCount;
   }
 
   private newExpiry(): Date {

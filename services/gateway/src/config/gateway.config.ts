@@ -43,6 +43,11 @@ export class GatewayConfig extends BaseServiceConfig {
   @Max(365)
   AUTH_REFRESH_TOKEN_TTL_DAYS: number = 30;
 
+  /** Audit events older than this are deleted (checked hourly); 0 keeps them forever. */
+  @IsInt()
+  @Min(0)
+  AUDIT_RETENTION_DAYS: number = 365;
+
   /** bcrypt cost factor for passwords: each step doubles the work. */
   @IsInt()
   @Min(10)
