@@ -1,6 +1,13 @@
-import { AppDto, BuildProgressedEvent, EventSubjects, LogBatchEvent, logSubject } from '@slipway/contracts';
-import { Platform, SignedInUser, signUp, startPlatform, waitFor } from '@slipway/testing';
-import { MongoClient } from 'mongodb';
+import {
+  AppDto,
+  BuildProgressedEvent,
+  EventSubjects,
+  LogBatchEvent,
+  LogPageDto,
+  logSubject,
+  QuerySubjects,
+} from '@slipway/contracts';
+import { nestRpcRequest, Platform, SignedInUser, signUp, startPlatform, waitFor } from '@slipway/testing';
 import { connect, JSONCodec, NatsConnection } from 'nats';
 import { randomBytes } from 'node:crypto';
 
@@ -104,14 +111,12 @@ describe('live log tail (SSE)', () => {
   let platform: Platform;
   let user: SignedInUser;
   let nats: NatsConnection;
-  let mongo: MongoClient;
   const open: AbortController[] = [];
 
   beforeAll(async () => {
     platform = await startPlatform({ services: ['gateway', 'apps', 'logs'] });
     user = await signUp(platform.gatewayUrl);
     nats = await connect({ servers: platform.nats.url });
-    mongo = await MongoClient.connect(platform.database.url);
   }, 180_000);
 
   afterEach(() => {
@@ -120,7 +125,6 @@ describe('live log tail (SSE)', () => {
 
   afterAll(async () => {
     await nats?.close();
-    await mongo?.close();
     await platform?.stop();
   }, 60_000);
 
@@ -162,10 +166,17 @@ describe('live log tail (SSE)', () => {
     }
   }
 
-  async function waitForStored(deploymentId: string, count: number): Promise<void> {
+  async function waitForStored(appId: string, deploymentId: string, count: number): Promise<void> {
     await waitFor(
-      async () =>
-        (await mongo.db('slipway_logs').collection('log_lines').countDocuments({ deploymentId })) >= count,
+      async () => {
+        const page = await nestRpcRequest<LogPageDto>(platform.nats.url, QuerySubjects.LogsQuery, {
+          appId,
+          deploymentId,
+          order: 'desc',
+          limit: 1000,
+        });
+        return page.items.length >= count;
+      },
       { timeoutMs: 30_000, intervalMs: 50, description: `${count} stored lines of ${deploymentId}` },
     );
   }
@@ -207,7 +218,7 @@ describe('live log tail (SSE)', () => {
     const app = await createApp();
     const deploymentId = uniqueId('dep');
     await publishLines(app.id, deploymentId, 1, 300);
-    await waitForStored(deploymentId, 300);
+    await waitForStored(app.id, deploymentId, 300);
 
     const { events } = await openTail(app.id, { deploymentId, source: 'build' });
     // Published while the replay runs: some reach the replay through the store, all reach the subscription.
@@ -265,7 +276,7 @@ describe('live log tail (SSE)', () => {
     const app = await createApp();
     const deploymentId = uniqueId('dep');
     await publishLines(app.id, deploymentId, 1, 100);
-    await waitForStored(deploymentId, 100);
+    await waitForStored(app.id, deploymentId, 100);
 
     const first = await openTail(app.id, { deploymentId, source: 'build' });
     const firstLines = linesOf(await first.events.readThroughSeq(40));
@@ -273,7 +284,7 @@ describe('live log tail (SSE)', () => {
     expect(firstLines.map((line) => line.seq)).toEqual(range(1, 40));
 
     await publishLines(app.id, deploymentId, 101, 200);
-    await waitForStored(deploymentId, 200);
+    await waitForStored(app.id, deploymentId, 200);
 
     const second = await openTail(app.id, { deploymentId, source: 'build' }, { 'Last-Event-ID': '40' });
     const publishing = publishLines(app.id, deploymentId, 201, 250, { batchSize: 10 });

@@ -93,6 +93,16 @@ export const Consumers = {
     ackWaitMs: 30_000,
     concurrency: 1,
   },
+  LogsOnAppDeleted: {
+    durableName: 'logs-app-deleted',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.AppDeleted,
+    owner: 'logs',
+    maxDeliver: 5,
+    backoffMs: [1_000, 5_000, 15_000],
+    ackWaitMs: 60_000,
+    concurrency: 1,
+  },
   BuilderOnBuildRequested: {
     durableName: 'builder-build-requested',
     stream: Streams.Events.name,

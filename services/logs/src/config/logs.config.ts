@@ -19,4 +19,15 @@ export class LogsConfig extends BaseServiceConfig {
   @IsInt()
   @Min(1000)
   LOG_RETENTION_INTERVAL_MS: number = 10 * 60 * 1000;
+
+  /** Lines per storage segment: a query for the newest lines reads one or two segments. */
+  @IsInt()
+  @Min(100)
+  @Max(100_000)
+  LOG_SEGMENT_LINES: number = 2_000;
+
+  /** Decoded lines the service keeps in memory for queries (about 300 bytes each). */
+  @IsInt()
+  @Min(0)
+  LOG_CACHE_LINES: number = 200_000;
 }

@@ -2,9 +2,9 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from './log-cursor';
 
 describe('log cursor', () => {
   const position = {
-    timestamp: new Date('2025-03-01T10:00:00.123Z'),
+    timestampMs: Date.parse('2025-03-01T10:00:00.123Z'),
     seq: 42,
-    id: '65f0c0ffee0123456789abcd',
+    order: 'dep-1:build:1#00041',
   };
 
   it('decodes what it encoded, and is URL-safe', () => {
@@ -16,14 +16,14 @@ describe('log cursor', () => {
   it('rejects an edited cursor with a validation error that says what to do', () => {
     const cursor = encodeCursor(position);
     const [version, body, check] = cursor.split('.') as [string, string, string];
-    const edited = Buffer.from(JSON.stringify([position.timestamp.getTime(), 41, position.id])).toString(
+    const edited = Buffer.from(JSON.stringify([position.timestampMs, 41, position.order])).toString(
       'base64url',
     );
     for (const bad of [
       `${version}.${edited}.${check}`,
       `${version}.${body}.${check.slice(1)}`,
       cursor.slice(0, -3),
-      'c2.' + body + '.' + check,
+      'c1.' + body + '.' + check,
       'not-a-cursor',
       '',
     ]) {

@@ -1,13 +1,7 @@
 import { RpcErrorCodes } from '@slipway/contracts';
 import { DomainError } from '@slipway/nest-messaging';
 import { createHash } from 'node:crypto';
-
-/** Where a page ended: the sort key (timestamp, seq, _id) of its last line. */
-export interface CursorPosition {
-  timestamp: Date;
-  seq: number;
-  id: string;
-}
+import { LinePosition } from './store/stored-line';
 
 export class InvalidCursorError extends DomainError {
   constructor() {
@@ -19,23 +13,22 @@ export class InvalidCursorError extends DomainError {
   }
 }
 
-const VERSION = 'c1';
-const OBJECT_ID = /^[0-9a-f]{24}$/;
+const VERSION = 'c2';
 
 // Not a secret: the check only tells an edited or truncated cursor from a real one.
 function checksum(body: string): string {
   return createHash('sha256').update(`slipway-log-cursor:${body}`).digest('base64url').slice(0, 12);
 }
 
-/** An opaque, URL-safe cursor: `c1.<base64url of [epoch ms, seq, id]>.<check>`. */
-export function encodeCursor(position: CursorPosition): string {
-  const body = Buffer.from(
-    JSON.stringify([position.timestamp.getTime(), position.seq, position.id]),
-  ).toString('base64url');
+/** An opaque, URL-safe cursor: `c2.<base64url of [epoch ms, seq, order]>.<check>`. */
+export function encodeCursor(position: LinePosition): string {
+  const body = Buffer.from(JSON.stringify([position.timestampMs, position.seq, position.order])).toString(
+    'base64url',
+  );
   return `${VERSION}.${body}.${checksum(body)}`;
 }
 
-export function decodeCursor(cursor: string): CursorPosition {
+export function decodeCursor(cursor: string): LinePosition {
   const [version, body, check, ...rest] = cursor.split('.');
   if (version !== VERSION || !body || !check || rest.length > 0 || checksum(body) !== check) {
     throw new InvalidCursorError();
@@ -47,16 +40,17 @@ export function decodeCursor(cursor: string): CursorPosition {
     throw new InvalidCursorError();
   }
   if (!Array.isArray(decoded) || decoded.length !== 3) throw new InvalidCursorError();
-  const [time, seq, id] = decoded as unknown[];
+  const [timestampMs, seq, order] = decoded as unknown[];
   if (
-    typeof time !== 'number' ||
-    !Number.isSafeInteger(time) ||
+    typeof timestampMs !== 'number' ||
+    !Number.isSafeInteger(timestampMs) ||
     typeof seq !== 'number' ||
     !Number.isSafeInteger(seq) ||
-    typeof id !== 'string' ||
-    !OBJECT_ID.test(id)
+    typeof order !== 'string' ||
+    order.length === 0 ||
+    order.length > 400
   ) {
     throw new InvalidCursorError();
   }
-  return { timestamp: new Date(time), seq, id };
+  return { timestampMs, seq, order };
 }

@@ -1,30 +1,19 @@
 import { LogBatchEvent, LogLineEntry, stripAnsi } from '@slipway/contracts';
 import { classifyBuildLine } from './analysis/build-output';
 import { detectLevel } from './analysis/level';
-import { LogLine } from './schemas/log-line.schema';
+import { IncomingLine } from './store/log-segment-store';
 
-/** The idempotency key of a line from a log batch. */
-export function batchLineKey(deploymentId: string, source: string, seq: number): string {
-  return `${deploymentId}:${source}:${seq}`;
-}
-
-/** A line of a batch as stored: raw text kept, plus the plain text, detected level and display kind. */
-export function storedLineFrom(batch: LogBatchEvent, entry: LogLineEntry, traceId: string | null): LogLine {
+/** A line of a batch as stored: raw text kept, plus the detected level and display kind. */
+export function incomingLineFrom(batch: LogBatchEvent, entry: LogLineEntry): IncomingLine {
   const plain = stripAnsi(entry.text);
   return {
-    appId: batch.appId,
-    deploymentId: batch.deploymentId,
-    source: batch.source,
+    seq: entry.seq,
+    timestampMs: new Date(entry.timestamp).getTime(),
     stream: entry.stream,
     stage: entry.stage ?? null,
-    instance: null,
-    timestamp: new Date(entry.timestamp),
-    seq: entry.seq,
+    instance: entry.instance ?? null,
     level: detectLevel(plain),
     display: batch.source === 'build' ? classifyBuildLine(plain) : 'normal',
     text: entry.text,
-    plain,
-    traceId,
-    key: batchLineKey(batch.deploymentId, batch.source, entry.seq),
   };
 }

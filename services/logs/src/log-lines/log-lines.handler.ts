@@ -2,6 +2,7 @@ import { Controller, OnModuleInit } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AppCreatedEvent,
+  AppDeletedEvent,
   Consumers,
   LogBatchEvent,
   LogPageDto,
@@ -25,6 +26,9 @@ export class LogLinesHandler implements OnModuleInit {
       this.logLines.recordAppCreated(event, delivery.messageId),
     );
     this.consumers.register(Consumers.LogsOnLogBatch, LogBatchEvent, (batch) => this.logLines.ingest(batch));
+    this.consumers.register(Consumers.LogsOnAppDeleted, AppDeletedEvent, (event) =>
+      this.logLines.forgetApp(event),
+    );
   }
 
   @MessagePattern(QuerySubjects.LogsQuery)

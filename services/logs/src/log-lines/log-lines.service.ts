@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   AppCreatedEvent,
+  AppDeletedEvent,
   LOGS_QUERY_DEFAULT_LIMIT,
   LogBatchEvent,
   LogPageDto,
@@ -9,119 +9,78 @@ import {
   RpcErrorCodes,
 } from '@slipway/contracts';
 import { DomainError } from '@slipway/nest-messaging';
-import { isDuplicateKeyError } from '@slipway/nest-mongo';
 import { activeTraceId } from '@slipway/nest-telemetry';
-import { FilterQuery, Model, Types } from 'mongoose';
-import { CursorPosition, decodeCursor, encodeCursor } from './log-cursor';
-import { storedLineFrom } from './log-line.factory';
-import { toLogLineDto } from './log-line.mapper';
-import { LogLine, StoredLogLine } from './schemas/log-line.schema';
-
-/** True when every write error of an unordered insert is a duplicate key, i.e. the lines were already stored. */
-function onlyDuplicateKeys(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: unknown })?.writeErrors;
-  if (Array.isArray(writeErrors) && writeErrors.length > 0) {
-    return writeErrors.every(
-      (writeError: { code?: unknown; err?: { code?: unknown } }) =>
-        writeError.code === 11000 || writeError.err?.code === 11000,
-    );
-  }
-  return isDuplicateKeyError(error);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Lines strictly after (asc) or before (desc) a position in (timestamp, seq, _id) order. */
-export function beyond(position: CursorPosition, direction: 1 | -1): FilterQuery<LogLine> {
-  const op = direction === 1 ? '$gt' : '$lt';
-  const { timestamp, seq } = position;
-  const id = new Types.ObjectId(position.id);
-  return {
-    $or: [
-      { timestamp: { [op]: timestamp } },
-      { timestamp, seq: { [op]: seq } },
-      { timestamp, seq, _id: { [op]: id } },
-    ],
-  };
-}
+import { decodeCursor, encodeCursor } from './log-cursor';
+import { incomingLineFrom } from './log-line.factory';
+import { LogSegmentStore } from './store/log-segment-store';
+import { toLogLineDto } from './store/stored-line';
 
 @Injectable()
 export class LogLinesService {
-  constructor(@InjectModel(LogLine.name) private readonly lines: Model<LogLine>) {}
+  constructor(@Inject(LogSegmentStore) private readonly store: LogSegmentStore) {}
 
   /**
-   * Stores the lines of a batch. Idempotent: each line has a unique key, so lines already stored (a
-   * redelivered or republished batch) are skipped; any other failure is thrown so the batch is retried.
+   * Stores the lines of a batch. Idempotent: the store remembers which seqs of each deployment and source
+   * it holds, so lines already stored (a redelivered or republished batch) are skipped.
    */
   async ingest(batch: LogBatchEvent): Promise<void> {
     if (batch.lines.length === 0) return;
-    const traceId = activeTraceId();
-    const documents = batch.lines.map((entry) => storedLineFrom(batch, entry, traceId));
-    try {
-      await this.lines.insertMany(documents, { ordered: false, lean: true });
-    } catch (error) {
-      if (!onlyDuplicateKeys(error)) throw error;
-    }
+    await this.store.appendLines(
+      {
+        appId: batch.appId,
+        deploymentId: batch.deploymentId,
+        source: batch.source,
+        traceId: activeTraceId(),
+      },
+      batch.lines.map((entry) => incomingLineFrom(batch, entry)),
+    );
   }
 
   /** Writes the system line that opens an app's log. Idempotent per event. */
   async recordAppCreated(event: AppCreatedEvent, eventId: string): Promise<void> {
-    const text = `App ${event.name} created`;
-    try {
-      await this.lines.create({
-        appId: event.appId,
-        deploymentId: null,
-        source: 'system',
+    await this.store.appendEventLine(
+      { appId: event.appId, deploymentId: null, traceId: activeTraceId() },
+      eventId,
+      {
+        seq: 0,
+        timestampMs: new Date(event.occurredAt).getTime(),
         stream: 'stdout',
         stage: null,
         instance: null,
-        timestamp: new Date(event.occurredAt),
-        seq: 0,
         level: 'info',
         display: 'normal',
-        text,
-        plain: text,
-        traceId: activeTraceId(),
-        key: `event:${eventId}`,
-      });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
+        text: `App ${event.name} created`,
+      },
+    );
+  }
+
+  /** The app is gone: so are its lines. */
+  async forgetApp(event: AppDeletedEvent): Promise<void> {
+    await this.store.removeApp(event.appId);
   }
 
   async query(request: LogsQueryRequest): Promise<LogPageDto> {
-    const direction = request.order === 'desc' ? -1 : 1;
-    const limit = request.limit ?? LOGS_QUERY_DEFAULT_LIMIT;
-    const conditions: Array<FilterQuery<LogLine>> = [{ appId: request.appId }];
-    if (request.deploymentId) conditions.push({ deploymentId: request.deploymentId });
-    if (request.source) conditions.push({ source: request.source });
-    if (request.level) conditions.push({ level: request.level });
-    const from = request.from ? new Date(request.from) : undefined;
-    const to = request.to ? new Date(request.to) : undefined;
-    if (from && to && from.getTime() > to.getTime()) {
+    const from = request.from ? new Date(request.from).getTime() : undefined;
+    const to = request.to ? new Date(request.to).getTime() : undefined;
+    if (from !== undefined && to !== undefined && from > to) {
       throw new DomainError(RpcErrorCodes.Validation, 'from must not be after to');
     }
-    if (from) conditions.push({ timestamp: { $gte: from } });
-    if (to) conditions.push({ timestamp: { $lt: to } });
-    if (request.text) {
-      conditions.push({ plain: { $regex: escapeRegExp(request.text), $options: 'i' } });
-    }
-    if (request.cursor) conditions.push(beyond(decodeCursor(request.cursor), direction));
-
-    const found = await this.lines
-      .find(conditions.length === 1 ? (conditions[0] as FilterQuery<LogLine>) : { $and: conditions })
-      .sort({ timestamp: direction, seq: direction, _id: direction })
-      .limit(limit + 1)
-      .lean<StoredLogLine[]>()
-      .exec();
-    const items = found.slice(0, limit);
-    const last = items[items.length - 1];
-    const nextCursor =
-      found.length > limit && last
-        ? encodeCursor({ timestamp: last.timestamp, seq: last.seq ?? 0, id: last._id.toHexString() })
-        : null;
-    return { items: items.map(toLogLineDto), nextCursor };
+    const page = await this.store.query({
+      appId: request.appId,
+      order: request.order === 'desc' ? 'desc' : 'asc',
+      limit: request.limit ?? LOGS_QUERY_DEFAULT_LIMIT,
+      ...(request.deploymentId ? { deploymentId: request.deploymentId } : {}),
+      ...(request.source ? { source: request.source } : {}),
+      ...(request.level ? { level: request.level } : {}),
+      ...(request.text ? { text: request.text } : {}),
+      ...(from !== undefined ? { fromMs: from } : {}),
+      ...(to !== undefined ? { toMs: to } : {}),
+      ...(request.cursor ? { after: decodeCursor(request.cursor) } : {}),
+    });
+    const last = page.items[page.items.length - 1];
+    return {
+      items: page.items.map(toLogLineDto),
+      nextCursor: page.hasMore && last ? encodeCursor(last) : null,
+    };
   }
 }
