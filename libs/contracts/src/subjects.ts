@@ -28,6 +28,8 @@ export const EventSubjects = {
   AppRuntimeRemoved: 'app.runtime-removed.v1',
   AppLifecycleFailed: 'app.lifecycle-failed.v1',
   InstanceCrashed: 'instance.crashed.v1',
+  DeployRequested: 'deploy.requested.v1',
+  DeploymentTransitioned: 'deployment.transitioned.v1',
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
@@ -44,6 +46,26 @@ export const QuerySubjects = {
   BuildsGet: 'rpc.builds.get',
   RuntimeStatus: 'rpc.runtime.status',
   RuntimeMetrics: 'rpc.runtime.metrics',
+  AppsUpdate: 'rpc.apps.update',
+  AppsDelete: 'rpc.apps.delete',
+  AppsEnvList: 'rpc.apps.env.list',
+  AppsEnvSet: 'rpc.apps.env.set',
+  AppsEnvImport: 'rpc.apps.env.import',
+  AppsEnvDelete: 'rpc.apps.env.delete',
+  AppsPower: 'rpc.apps.power',
+  AppsScale: 'rpc.apps.scale',
+  AppsDomainsSet: 'rpc.apps.domains.set',
+  AppsHooksGet: 'rpc.apps.hooks.get',
+  AppsHooksDeploy: 'rpc.apps.hooks.deploy',
+  AppsHooksGitHub: 'rpc.apps.hooks.github',
+  DeploymentsCreate: 'rpc.deployments.create',
+  DeploymentsRedeploy: 'rpc.deployments.redeploy',
+  DeploymentsRollback: 'rpc.deployments.rollback',
+  DeploymentsList: 'rpc.deployments.list',
+  DeploymentsGet: 'rpc.deployments.get',
+  DeploymentsStatus: 'rpc.deployments.status',
+  DeploymentsCancel: 'rpc.deployments.cancel',
+  ReleasesList: 'rpc.releases.list',
 } as const;
 export type QuerySubject = (typeof QuerySubjects)[keyof typeof QuerySubjects];
 

@@ -128,7 +128,9 @@ export class DurableConsumers implements OnApplicationBootstrap, BeforeApplicati
             },
           );
         } catch (error) {
-          if (delivery.deliveryCount >= declaration.maxDeliver) {
+          // A handler that finds the payload unusable (an unknown app, say) throws PayloadValidationError:
+          // retrying cannot help, so it is parked at once with the reason.
+          if (error instanceof PayloadValidationError || delivery.deliveryCount >= declaration.maxDeliver) {
             await this.park(declaration, message, delivery, error as Error);
             return;
           }

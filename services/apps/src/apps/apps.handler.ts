@@ -5,12 +5,14 @@ import {
   AppListDto,
   CreateAppRequest,
   GetAppRequest,
+  ListAppsRequest,
   parsePayload,
   QuerySubjects,
+  UpdateAppRequest,
 } from '@slipway/contracts';
 import { AppsService } from './apps.service';
 
-/** Answers app queries and commands over NATS request/reply. */
+/** Answers app queries and commands over NATS request/reply; every request names its actor. */
 @Controller()
 export class AppsHandler {
   constructor(private readonly apps: AppsService) {}
@@ -22,11 +24,17 @@ export class AppsHandler {
 
   @MessagePattern(QuerySubjects.AppsGet)
   get(@Payload() payload: unknown): Promise<AppDto> {
-    return this.apps.get(parsePayload(GetAppRequest, payload).id);
+    const request = parsePayload(GetAppRequest, payload);
+    return this.apps.get(request.actor, request.id);
   }
 
   @MessagePattern(QuerySubjects.AppsList)
-  async list(): Promise<AppListDto> {
-    return { items: await this.apps.list() };
+  list(@Payload() payload: unknown): Promise<AppListDto> {
+    return this.apps.list(parsePayload(ListAppsRequest, payload));
+  }
+
+  @MessagePattern(QuerySubjects.AppsUpdate)
+  update(@Payload() payload: unknown): Promise<AppDto> {
+    return this.apps.update(parsePayload(UpdateAppRequest, payload));
   }
 }

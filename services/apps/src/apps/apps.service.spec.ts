@@ -1,7 +1,12 @@
+import { Actor } from '@slipway/contracts';
 import { DomainError, EventPublisher } from '@slipway/nest-messaging';
 import { Model, Types } from 'mongoose';
 import { AppsService } from './apps.service';
+import { Outbox } from '../outbox/outbox.service';
 import { App } from './schemas/app.schema';
+
+const actor: Actor = { userId: 'user-1', role: 'user' };
+const outbox = { send: async () => undefined } as unknown as Outbox;
 
 interface StoredApp extends App {
   _id: Types.ObjectId;
@@ -50,12 +55,19 @@ describe('AppsService.create', () => {
   it('stores a git app with the default branch and publishes app.created.v1 keyed by the app id', async () => {
     const { model, updates } = fakeModel();
     const { publisher, published } = fakePublisher();
-    const app = await new AppsService(model, publisher).create({
+    const app = await new AppsService(model, publisher, outbox).create({
+      actor,
       name: 'web',
       repoUrl: 'https://example.com/web.git',
     });
 
-    expect(app).toMatchObject({ name: 'web', sourceKind: 'git', branch: 'main', image: null });
+    expect(app).toMatchObject({
+      name: 'web',
+      ownerId: 'user-1',
+      sourceKind: 'git',
+      branch: 'main',
+      image: null,
+    });
     expect(published).toEqual([
       {
         subject: 'app.created.v1',
@@ -70,7 +82,11 @@ describe('AppsService.create', () => {
   it('refuses a second app with the same name as a conflict naming the app', async () => {
     const { model } = fakeModel(['web']);
     const { publisher, published } = fakePublisher();
-    const attempt = new AppsService(model, publisher).create({ name: 'web', image: 'nginx:1' });
+    const attempt = new AppsService(model, publisher, outbox).create({
+      actor,
+      name: 'web',
+      image: 'nginx:1',
+    });
     await expect(attempt).rejects.toThrow(DomainError);
     await expect(attempt).rejects.toMatchObject({
       code: 'CONFLICT',
@@ -83,7 +99,7 @@ describe('AppsService.create', () => {
     const { model, stored } = fakeModel();
     const { publisher } = fakePublisher();
     await expect(
-      new AppsService(model, publisher).create({ name: 'web', sourceKind: 'git' }),
+      new AppsService(model, publisher, outbox).create({ actor, name: 'web', sourceKind: 'git' }),
     ).rejects.toMatchObject({
       code: 'VALIDATION',
       details: ['repoUrl is required for a git source'],
@@ -94,7 +110,11 @@ describe('AppsService.create', () => {
   it('keeps the app when NATS is unreachable and leaves its event to the outbox relay', async () => {
     const { model, stored, updates } = fakeModel();
     const { publisher } = fakePublisher(new Error('CONNECTION_REFUSED'));
-    const app = await new AppsService(model, publisher).create({ name: 'web', image: 'nginx:1' });
+    const app = await new AppsService(model, publisher, outbox).create({
+      actor,
+      name: 'web',
+      image: 'nginx:1',
+    });
     expect(app.sourceKind).toBe('image');
     expect(stored).toHaveLength(1);
     expect(updates).toHaveLength(0);

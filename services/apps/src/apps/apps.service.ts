@@ -1,11 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { AppDto, AppSourceKind, CreateAppRequest, EventSubjects } from '@slipway/contracts';
+import {
+  Actor,
+  AppDto,
+  AppListDto,
+  AppSettingsInput,
+  AppSourceKind,
+  CreateAppRequest,
+  EventSubjects,
+  LIST_DEFAULT_LIMIT,
+  ListAppsRequest,
+  UpdateAppRequest,
+} from '@slipway/contracts';
 import { DomainError, EventPublisher } from '@slipway/nest-messaging';
 import { isDuplicateKeyError, isObjectId } from '@slipway/nest-mongo';
-import { Model } from 'mongoose';
+import { Model, Types } from 'mongoose';
+import { Outbox } from '../outbox/outbox.service';
 import { appCreatedMessageId, toAppCreatedEvent, toAppDto } from './app.mapper';
 import { App, AppDocument } from './schemas/app.schema';
+import { nextCursorOf, ownedBy, pageFilter } from './tenancy';
 
 function resolveSource(request: CreateAppRequest): { kind: AppSourceKind; problems: string[] } {
   const kind: AppSourceKind =
@@ -16,6 +29,27 @@ function resolveSource(request: CreateAppRequest): { kind: AppSourceKind; proble
   return { kind, problems };
 }
 
+/** The settings fields as stored: absent input keeps the stored value (update) or the default (create). */
+function settingsOf(input: AppSettingsInput): Partial<App> {
+  const fields: Partial<App> = {};
+  if (input.rootDirectory !== undefined) fields.rootDirectory = input.rootDirectory || null;
+  if (input.installCommand !== undefined) fields.installCommand = input.installCommand || null;
+  if (input.buildCommand !== undefined) fields.buildCommand = input.buildCommand || null;
+  if (input.startCommand !== undefined) fields.startCommand = input.startCommand || null;
+  if (input.port !== undefined) fields.port = input.port;
+  if (input.healthCheck !== undefined) fields.healthCheck = { ...input.healthCheck };
+  if (input.plan !== undefined) fields.plan = input.plan;
+  if (input.region !== undefined) fields.region = input.region;
+  if (input.framework !== undefined) fields.framework = input.framework || null;
+  if (input.domains !== undefined) fields.domains = [...new Set(input.domains)];
+  if (input.autoDeploy !== undefined) fields.autoDeploy = input.autoDeploy;
+  if (input.database !== undefined) {
+    fields.database = { enabled: input.database.enabled, type: input.database.type ?? null };
+  }
+  return fields;
+}
+
+/** Apps: the source of truth for what should run, each owned by one user. */
 @Injectable()
 export class AppsService {
   private readonly logger = new Logger(AppsService.name);
@@ -23,6 +57,7 @@ export class AppsService {
   constructor(
     @InjectModel(App.name) private readonly apps: Model<App>,
     private readonly publisher: EventPublisher,
+    private readonly outbox: Outbox,
   ) {}
 
   async create(request: CreateAppRequest): Promise<AppDto> {
@@ -37,7 +72,9 @@ export class AppsService {
     let app: AppDocument;
     try {
       app = await this.apps.create({
+        ...settingsOf(request),
         name: request.name,
+        ownerId: request.actor.userId,
         sourceKind: source.kind,
         repoUrl: source.kind === 'git' ? (request.repoUrl ?? null) : null,
         branch: source.kind === 'git' ? (request.branch ?? 'main') : null,
@@ -55,15 +92,109 @@ export class AppsService {
     return toAppDto(app);
   }
 
-  async get(id: string): Promise<AppDto> {
-    const app = isObjectId(id) ? await this.apps.findById(id).exec() : null;
-    if (!app) throw DomainError.notFound(`No app with id "${id}".`);
-    return toAppDto(app);
+  async get(actor: Actor, id: string): Promise<AppDto> {
+    return toAppDto(await this.findOwned(actor, id));
   }
 
-  async list(): Promise<AppDto[]> {
-    const apps = await this.apps.find().sort({ createdAt: -1 }).limit(500).exec();
-    return apps.map(toAppDto);
+  async list(request: ListAppsRequest): Promise<AppListDto> {
+    const limit = request.limit ?? LIST_DEFAULT_LIMIT;
+    const apps = await this.apps
+      .find({ ...ownedBy<App>(request.actor), ...pageFilter<App>(request.cursor), deletedAt: null })
+      .sort({ _id: -1 })
+      .limit(limit)
+      .exec();
+    return { items: apps.map(toAppDto), nextCursor: nextCursorOf(apps, limit) };
+  }
+
+  async update(request: UpdateAppRequest): Promise<AppDto> {
+    const app = await this.findOwned(request.actor, request.id);
+    const fields = settingsOf(request);
+    if (request.repoUrl !== undefined || request.branch !== undefined) {
+      if (app.sourceKind !== 'git') {
+        throw new DomainError('VALIDATION', 'repoUrl and branch only apply to an app built from git.');
+      }
+      if (request.repoUrl !== undefined) fields.repoUrl = request.repoUrl;
+      if (request.branch !== undefined) fields.branch = request.branch;
+    }
+    if (request.image !== undefined) {
+      if (app.sourceKind !== 'image') {
+        throw new DomainError('VALIDATION', 'image only applies to an app released from an image.');
+      }
+      fields.image = request.image;
+    }
+    const updated = await this.apps
+      .findOneAndUpdate({ _id: app._id, deletedAt: null }, { $set: fields }, { new: true })
+      .exec();
+    if (!updated) throw DomainError.notFound(`No app with id "${request.id}".`);
+    if (fields.domains !== undefined) await this.announceDomains(updated);
+    return toAppDto(updated);
+  }
+
+  /** Tells the runtime which custom domains to route (it keeps them for later releases too). */
+  async announceDomains(app: AppDocument): Promise<string> {
+    const operationId = new Types.ObjectId().toHexString();
+    await this.outbox.send({
+      subject: EventSubjects.AppDomainsUpdated,
+      payload: {
+        operationId,
+        appId: app._id.toHexString(),
+        appName: app.name,
+        domains: app.domains,
+        requestedAt: new Date().toISOString(),
+      },
+      messageId: `app.domains-updated:${operationId}`,
+    });
+    return operationId;
+  }
+
+  /** The app if the actor may see it; NOT_FOUND otherwise (also for another user's app). */
+  async findOwned(actor: Actor, id: string): Promise<AppDocument> {
+    const app = isObjectId(id)
+      ? await this.apps.findOne({ _id: id, ...ownedBy<App>(actor), deletedAt: null }).exec()
+      : null;
+    if (!app) throw DomainError.notFound(`No app with id "${id}".`);
+    return app;
+  }
+
+  /** For trusted callers (events, webhooks that proved themselves): no owner filter. */
+  async findById(id: string): Promise<AppDocument | null> {
+    return isObjectId(id) ? this.apps.findOne({ _id: id, deletedAt: null }).exec() : null;
+  }
+
+  async findByName(name: string): Promise<AppDocument | null> {
+    return this.apps.findOne({ name, deletedAt: null }).exec();
+  }
+
+  async setFields(appId: string, fields: Partial<App>): Promise<void> {
+    await this.apps.updateOne({ _id: appId }, { $set: fields }).exec();
+  }
+
+  async bumpEnvRevision(appId: string): Promise<number> {
+    const app = await this.apps
+      .findOneAndUpdate({ _id: appId }, { $inc: { envRevision: 1 } }, { new: true })
+      .exec();
+    return app?.envRevision ?? 0;
+  }
+
+  /** Hides the app from every query at once; the cascade finishes with `removeDeleted`. */
+  async markDeleted(app: AppDocument): Promise<void> {
+    await this.apps.updateOne({ _id: app._id }, { $set: { deletedAt: new Date() } }).exec();
+  }
+
+  async removeDeleted(appId: string): Promise<void> {
+    await this.apps.deleteOne({ _id: appId, deletedAt: { $ne: null } }).exec();
+  }
+
+  async deletedAppIds(): Promise<string[]> {
+    const apps = await this.apps
+      .find({ deletedAt: { $ne: null } }, { _id: 1 })
+      .limit(100)
+      .exec();
+    return apps.map((app) => app._id.toHexString());
+  }
+
+  async all(filter: Partial<Record<keyof App, unknown>>): Promise<AppDocument[]> {
+    return this.apps.find({ ...filter, deletedAt: null }).exec();
   }
 
   /** Publishes every `app.created.v1` that is not acknowledged yet; returns how many were published. */

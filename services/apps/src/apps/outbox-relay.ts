@@ -1,10 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppsConfig } from '../config/apps.config';
+import { Outbox } from '../outbox/outbox.service';
 import { AppsService } from './apps.service';
 
 /**
- * An app is stored before its event is published; if NATS was unreachable in between, this relay
- * publishes the event later (same message id, so never twice). Nothing the apps service promised is lost.
+ * An app (or a command about it) is stored before its event is published; if NATS was unreachable in
+ * between, this relay publishes the event later (same message id, so never twice). Nothing the apps
+ * service promised is lost.
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,6 +16,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     private readonly apps: AppsService,
+    private readonly outbox: Outbox,
     private readonly config: AppsConfig,
   ) {}
 
@@ -26,8 +29,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.running) return;
     this.running = true;
     try {
-      const published = await this.apps.relayUnpublishedEvents(this.config.OUTBOX_RELAY_INTERVAL_MS);
-      if (published > 0) this.logger.log(`Relayed ${published} deferred app.created.v1 event(s)`);
+      const interval = this.config.OUTBOX_RELAY_INTERVAL_MS;
+      const created = await this.apps.relayUnpublishedEvents(interval);
+      const commands = await this.outbox.relay(interval);
+      if (created + commands > 0) this.logger.log(`Relayed ${created + commands} deferred event(s)`);
     } catch (error) {
       this.logger.warn(`Outbox relay failed, will retry: ${(error as Error).message}`);
     } finally {

@@ -1,0 +1,226 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import {
+  AppLifecycleResultEvent,
+  BuildFailedEvent,
+  BuildProgressedEvent,
+  BuildSucceededEvent,
+  ReleaseFailedEvent,
+  ReleaseLiveEvent,
+  ReleaseProgressedEvent,
+} from '@slipway/contracts';
+import { isObjectId } from '@slipway/nest-mongo';
+import { Model } from 'mongoose';
+import { AppsService } from '../apps/apps.service';
+import { AppLocks } from './app-locks';
+import { stateForBuildStage } from './deployment-state-machine';
+import { DeploymentTransitions } from './deployment-transitions';
+import { Deployment, DeploymentDocument } from './schemas/deployment.schema';
+import { Release } from './schemas/release.schema';
+
+const DEFAULT_PORT = 8080;
+const BUILD_STATES = ['queued', 'cloning', 'building'];
+
+/**
+ * How build and release results move deployments. Every reaction is idempotent: a redelivered or late
+ * event finds the deployment already past that point and changes nothing.
+ */
+@Injectable()
+export class DeploymentEventsService {
+  private readonly logger = new Logger(DeploymentEventsService.name);
+
+  constructor(
+    @InjectModel(Deployment.name) private readonly deployments: Model<Deployment>,
+    @InjectModel(Release.name) private readonly releases: Model<Release>,
+    private readonly apps: AppsService,
+    private readonly transitions: DeploymentTransitions,
+    private readonly locks: AppLocks,
+  ) {}
+
+  onBuildProgressed(event: BuildProgressedEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onBuildProgressedLocked(event));
+  }
+
+  onBuildSucceeded(event: BuildSucceededEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onBuildSucceededLocked(event));
+  }
+
+  onBuildFailed(event: BuildFailedEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onBuildFailedLocked(event));
+  }
+
+  onReleaseProgressed(event: ReleaseProgressedEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onReleaseProgressedLocked(event));
+  }
+
+  onReleaseLive(event: ReleaseLiveEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onReleaseLiveLocked(event));
+  }
+
+  onReleaseFailed(event: ReleaseFailedEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onReleaseFailedLocked(event));
+  }
+
+  onAppScaled(event: AppLifecycleResultEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onAppScaledLocked(event));
+  }
+
+  onLifecycleFailed(event: AppLifecycleResultEvent): Promise<void> {
+    return this.locks.run(event.appId, () => this.onLifecycleFailedLocked(event));
+  }
+
+  onAppPower(event: AppLifecycleResultEvent, running: boolean): Promise<void> {
+    return this.locks.run(event.appId, () => this.onAppPowerLocked(event, running));
+  }
+
+  private async find(deploymentId: string): Promise<DeploymentDocument | null> {
+    // Builds requested by other systems carry ids the apps service never issued: not ours, ignore them.
+    return isObjectId(deploymentId) ? this.deployments.findById(deploymentId).exec() : null;
+  }
+
+  private async onBuildProgressedLocked(event: BuildProgressedEvent): Promise<void> {
+    const deployment = await this.find(event.deploymentId);
+    if (!deployment || !BUILD_STATES.includes(deployment.state)) return;
+    await this.deployments
+      .updateOne(
+        { _id: deployment._id, state: { $in: BUILD_STATES } },
+        {
+          $set: {
+            progress: {
+              stage: event.stage,
+              percent: event.percent,
+              queuePosition: event.queuePosition ?? null,
+              message: null,
+            },
+          },
+        },
+        { timestamps: false },
+      )
+      .exec();
+    const target = stateForBuildStage(event.stage);
+    if (target && target !== deployment.state) {
+      const reason = target === 'cloning' ? 'Fetching the source' : `Building (${event.stage})`;
+      await this.transitions.transition(deployment, target, reason);
+    }
+  }
+
+  private async onBuildSucceededLocked(event: BuildSucceededEvent): Promise<void> {
+    const deployment = await this.find(event.deploymentId);
+    if (!deployment || !BUILD_STATES.includes(deployment.state)) return;
+    const app = await this.apps.findById(deployment.appId);
+    if (!app) {
+      await this.transitions.transition(deployment, 'failed', 'The app was deleted during the build.');
+      return;
+    }
+    await this.transitions.startRelease(deployment, app, {
+      image: event.imageTag,
+      port: app.port ?? event.detection.port ?? DEFAULT_PORT,
+      commitSha: event.commitSha ?? null,
+      reason: 'deploy',
+      set: {
+        commitSha: event.commitSha ?? null,
+        commitMessage: event.commitMessage ?? null,
+        detectedPort: event.detection.port ?? null,
+        progress: { stage: 'starting', percent: 100, queuePosition: null, message: null },
+      },
+    });
+  }
+
+  private async onBuildFailedLocked(event: BuildFailedEvent): Promise<void> {
+    const deployment = await this.find(event.deploymentId);
+    if (!deployment) return;
+    const moved = event.cancelled
+      ? await this.transitions.transition(deployment, 'cancelled', event.reason, {
+          set: { reason: event.reason, logTail: event.logTail },
+        })
+      : await this.transitions.transition(
+          deployment,
+          'failed',
+          `The build failed while in stage ${event.stage}: ${event.reason}`,
+          { set: { reason: event.reason, logTail: event.logTail } },
+        );
+    if (moved) await this.transitions.dispatchNext(deployment.appId);
+  }
+
+  private async onReleaseProgressedLocked(event: ReleaseProgressedEvent): Promise<void> {
+    if (!isObjectId(event.deploymentId)) return;
+    await this.deployments
+      .updateOne(
+        { _id: event.deploymentId, state: 'releasing' },
+        {
+          $set: {
+            progress: { stage: event.stage, percent: 100, queuePosition: null, message: event.message },
+          },
+        },
+        { timestamps: false },
+      )
+      .exec();
+  }
+
+  private async onReleaseLiveLocked(event: ReleaseLiveEvent): Promise<void> {
+    const deployment = await this.find(event.deploymentId);
+    if (!deployment) return;
+    const id = deployment._id.toHexString();
+    const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
+      set: { url: event.url, reason: null },
+    });
+    if (!live) return;
+    const now = new Date();
+    await this.releases
+      .updateMany(
+        { appId: deployment.appId, state: 'live', deploymentId: { $ne: id } },
+        { $set: { state: 'retired' } },
+      )
+      .exec();
+    await this.releases.updateOne({ deploymentId: id }, { $set: { state: 'live', liveAt: now } }).exec();
+    const replaced = await this.deployments
+      .find({ appId: deployment.appId, state: 'running', _id: { $ne: deployment._id } })
+      .exec();
+    for (const previous of replaced) {
+      await this.transitions.transition(previous, 'stopped', `Replaced by deployment ${id}`);
+    }
+    await this.apps.setFields(deployment.appId, {
+      currentDeploymentId: id,
+      url: event.url,
+      desiredState: 'running',
+    });
+    await this.transitions.dispatchNext(deployment.appId);
+  }
+
+  private async onReleaseFailedLocked(event: ReleaseFailedEvent): Promise<void> {
+    const deployment = await this.find(event.deploymentId);
+    if (!deployment) return;
+    const failed = await this.transitions.transition(
+      deployment,
+      'failed',
+      `The release failed: ${event.reason}`,
+      { set: { reason: event.reason, logTail: event.lastLogLines } },
+    );
+    if (!failed) return;
+    await this.releases
+      .updateOne({ deploymentId: deployment._id.toHexString() }, { $set: { state: 'failed' } })
+      .exec();
+    await this.transitions.dispatchNext(deployment.appId);
+  }
+
+  /** The runtime stopped or started the app: its current deployment follows. */
+  private async onAppPowerLocked(event: AppLifecycleResultEvent, running: boolean): Promise<void> {
+    const app = await this.apps.findById(event.appId);
+    if (!app?.currentDeploymentId) return;
+    const current = await this.find(app.currentDeploymentId);
+    if (!current) return;
+    if (running) await this.transitions.transition(current, 'running', 'The app was started');
+    else await this.transitions.transition(current, 'stopped', 'The app was stopped');
+  }
+
+  private async onAppScaledLocked(event: AppLifecycleResultEvent): Promise<void> {
+    await this.apps.setFields(event.appId, { replicas: event.replicas, lastLifecycleError: null });
+  }
+
+  private async onLifecycleFailedLocked(event: AppLifecycleResultEvent): Promise<void> {
+    this.logger.warn(`${event.operation} of app ${event.appId} failed: ${event.reason ?? 'no reason given'}`);
+    await this.apps.setFields(event.appId, {
+      lastLifecycleError: `${event.operation} failed: ${event.reason ?? 'no reason given'}`,
+    });
+  }
+}
