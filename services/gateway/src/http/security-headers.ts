@@ -27,6 +27,8 @@ export function securityHeaders(): RequestHandler {
         'upgrade-insecure-requests': null,
       },
     },
+    // Not includeSubDomains: deployed apps live on subdomains of the portal's host and may be plain HTTP.
+    strictTransportSecurity: { maxAge: 15_552_000, includeSubDomains: false },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
