@@ -2,6 +2,7 @@
 // Each benchmark starts its own private platform (libs/testing) and stops it afterwards.
 import { benchBuilder } from './builder.bench';
 import { benchLogs } from './logs.bench';
+import { benchRuntime } from './runtime.bench';
 import { benchWalkingSkeleton } from './walking-skeleton.bench';
 
 async function main(): Promise<void> {
@@ -9,6 +10,7 @@ async function main(): Promise<void> {
   if (!only || only === 'walking-skeleton') await benchWalkingSkeleton();
   if (!only || only === 'builder') await benchBuilder();
   if (!only || only === 'logs') await benchLogs();
+  if (!only || only === 'runtime') await benchRuntime();
 }
 
 main().then(

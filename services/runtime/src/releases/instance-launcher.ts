@@ -204,12 +204,26 @@ export class InstanceLauncher {
     );
   }
 
+  /** How long a drain may take before reconciliation treats it as interrupted. */
+  get drainAllowanceMs(): number {
+    return this.config.DRAIN_GRACE_MS + this.config.STOP_GRACE_MS + 30_000;
+  }
+
   /** Instances the route no longer sends to: finish their in-flight requests (grace period), then remove them. */
   async drain(instances: Array<Pick<Instance, 'instanceId'>>): Promise<void> {
-    if (instances.length === 0) return;
+    await (
+      await this.beginDrain(instances)
+    ).done;
+  }
+
+  /** Marks the instances draining, and returns once that is recorded; `done` settles when they are removed. */
+  async beginDrain(instances: Array<Pick<Instance, 'instanceId'>>): Promise<{ done: Promise<void> }> {
+    if (instances.length === 0) return { done: Promise.resolve() };
     const ids = instances.map((instance) => instance.instanceId);
-    await this.instances.updateMany({ instanceId: { $in: ids } }, { $set: { health: 'draining' } }).exec();
-    await sleep(this.config.DRAIN_GRACE_MS);
-    await this.remove(instances);
+    await this.instances
+      .updateMany({ instanceId: { $in: ids }, health: { $ne: 'stopped' } }, { $set: { health: 'draining' } })
+      .exec();
+    const done = sleep(this.config.DRAIN_GRACE_MS).then(() => this.remove(instances));
+    return { done };
   }
 }

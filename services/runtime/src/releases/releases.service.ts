@@ -223,22 +223,24 @@ export class ReleasesService {
     await this.publisher.publish(EventSubjects.ReleaseLive, live, {
       messageId: `release.live:${release.releaseId}`,
     });
-    const others = await this.instances
-      .find({ appId: release.appId, releaseId: { $ne: release.releaseId } })
-      .exec();
-    if (others.length > 0) {
-      await this.progress(release, 'draining', `Draining ${plural(others.length, 'previous instance')}.`);
-      await this.launcher.drain(others);
-    }
     await this.releases
       .updateMany(
         { appId: release.appId, status: 'live', releaseId: { $ne: release.releaseId } },
         { $set: { status: 'retired' } },
       )
       .exec();
-    await this.pruneOldReleases(release.appId).catch((error: Error) =>
-      this.logger.warn(`Old releases of ${release.appId} kept: ${error.message}`),
-    );
+    const others = await this.instances
+      .find({ appId: release.appId, releaseId: { $ne: release.releaseId } })
+      .exec();
+    if (others.length > 0) {
+      await this.progress(release, 'draining', `Draining ${plural(others.length, 'previous instance')}.`);
+    }
+    // Outside the app's lock: the next release (a quick rollback) need not wait for this one's drain.
+    // Instances are marked draining first, so a restart in between leaves reconciliation to finish it.
+    const { done } = await this.launcher.beginDrain(others);
+    void done
+      .then(() => this.pruneOldReleases(release.appId))
+      .catch((error: Error) => this.logger.warn(`After release ${release.releaseId}: ${error.message}`));
   }
 
   /** Keeps the newest KEEP_RELEASES_PER_APP successful releases (their images are rollback targets). */

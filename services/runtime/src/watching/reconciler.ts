@@ -152,7 +152,13 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       await this.driver.removeInstance(instance.id);
       report.removedContainers.push(instance.id);
     }
-    const outOfService = docs.filter((doc) => doc.health === 'draining' || doc.health === 'stopped');
+    const drainStarted = (doc: InstanceDocument) =>
+      (doc as InstanceDocument & { updatedAt?: Date }).updatedAt?.getTime() ?? 0;
+    const outOfService = docs.filter(
+      (doc) =>
+        doc.health === 'stopped' ||
+        (doc.health === 'draining' && Date.now() - drainStarted(doc) > this.launcher.drainAllowanceMs),
+    );
     if (outOfService.length > 0) await this.launcher.remove(outOfService, 0);
 
     if (!app) {

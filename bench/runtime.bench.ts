@@ -1,0 +1,146 @@
+import { dockerSocketPath } from '@slipway/testing';
+import Docker from 'dockerode';
+import { request } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { continuousLoad, RuntimeHarness } from '../services/runtime/test/runtime-harness';
+import { percentile } from './stats';
+
+const ROUNDS = 5;
+const POLL_MS = 20;
+
+/** GET http://127.0.0.1:port/ once, on a fresh connection; status 0 when nothing answers. */
+function directGet(port: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    req.once('timeout', () => req.destroy());
+    req.once('error', () => resolve({ status: 0, body: '' }));
+    req.end();
+  });
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(POLL_MS);
+  }
+}
+
+/** `docker run` of the same image with the same limits and Init, then the first 200 on its published port. */
+async function dockerRunToFirst200(docker: Docker, image: string, hostPort: number): Promise<number> {
+  const started = performance.now();
+  const container = await docker.createContainer({
+    Image: image,
+    Env: ['PORT=8080', 'RELEASE_MARK=direct'],
+    Labels: { 'io.slipway.test': 'true' },
+    ExposedPorts: { '8080/tcp': {} },
+    HostConfig: {
+      Init: true,
+      Memory: 256 * 1024 * 1024,
+      NanoCpus: 0.5e9,
+      PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+    },
+  });
+  await container.start();
+  await until(async () => (await directGet(hostPort)).status === 200);
+  const elapsed = performance.now() - started;
+  await container.remove({ force: true });
+  return elapsed;
+}
+
+/**
+ * Runtime figures against targets: (a) release requested → first 200 through Caddy vs `docker run` → first 200
+ * directly (ratio, target ≤ 1.2); (b) requests/s and failed requests through Caddy during a redeploy under
+ * steady load (target 0 failed); (c) rollback requested → first 200 from the previous release (target < 2 s).
+ * The release uses the runtime's health check as the tests do (every 100 ms, 2 consecutive successes).
+ */
+export async function benchRuntime(): Promise<void> {
+  const runtime = await RuntimeHarness.start({ LOG_LEVEL: 'warn' });
+  const docker = new Docker({ socketPath: dockerSocketPath() });
+  try {
+    // (a) Interleaved rounds, so both sides see the same machine load.
+    const viaRuntime: number[] = [];
+    const direct: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const appName = `bench-first-${round}`;
+      const started = performance.now();
+      const releaseId = await runtime.requestRelease(appName);
+      await until(async () => {
+        const answer = await runtime.get(`${appName}.localhost`).catch(() => ({ status: 0, body: '' }));
+        return answer.status === 200 && answer.body === `release=${releaseId}`;
+      });
+      viaRuntime.push(performance.now() - started);
+      direct.push(await dockerRunToFirst200(docker, runtime.image, 39_000 + round));
+    }
+    const ratio = percentile(viaRuntime, 50) / percentile(direct, 50);
+    console.log(
+      `runtime (a) release requested -> first 200 through Caddy: p50 ${percentile(viaRuntime, 50).toFixed(0)} ms ` +
+        `(${viaRuntime.map((v) => v.toFixed(0)).join(', ')})`,
+    );
+    console.log(
+      `runtime (a) docker run -> first 200 direct:               p50 ${percentile(direct, 50).toFixed(0)} ms ` +
+        `(${direct.map((v) => v.toFixed(0)).join(', ')})`,
+    );
+    console.log(`runtime (a) ratio ${ratio.toFixed(2)} (target <= 1.2)`);
+
+    // (b) Redeploys of a 2-instance app under 4 clients sending without pause on kept-alive connections.
+    await runtime.deploy('bench-steady', { replicas: 2 });
+    for (let round = 0; round < 3; round++) {
+      const load = continuousLoad(runtime, 'bench-steady.localhost', 4);
+      await sleep(1000);
+      const before = load.report.ok + load.report.failed;
+      const started = performance.now();
+      const releaseId = await runtime.deploy('bench-steady', { replicas: 2 });
+      await until(async () =>
+        (await runtime.containers('bench-steady')).every((c) => c.Labels['io.slipway.release'] === releaseId),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const report = await load.stop();
+      const during = report.ok + report.failed - before;
+      console.log(
+        `runtime (b) redeploy ${round + 1}: ${(during / seconds).toFixed(0)} req/s over ${seconds.toFixed(1)} s ` +
+          `(switch and drain included), ${report.failed} failed of ${report.ok + report.failed} requests, ` +
+          `${report.resent} resent after a reset of a kept-alive connection (target 0 failed)` +
+          (report.failures.length ? ` failures: ${report.failures.slice(0, 3).join(' | ')}` : ''),
+      );
+    }
+
+    // (c) Rollback: the previous release's image again, no build.
+    const rollbacks: number[] = [];
+    let resets = 0;
+    const stages: string[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const appName = `bench-rollback-${round}`;
+      const previous = await runtime.deploy(appName);
+      await runtime.deploy(appName);
+      const started = performance.now();
+      const rollbackId = await runtime.requestRelease(appName, {
+        reason: 'rollback',
+        env: { RELEASE_MARK: previous },
+      });
+      await until(async () => {
+        const answer = await runtime.get(`${appName}.localhost`).catch(() => {
+          resets++;
+          return { status: 0, body: '' };
+        });
+        return answer.body === `release=${previous}`;
+      });
+      rollbacks.push(performance.now() - started);
+      const timings = (await runtime.releaseOutcome(rollbackId)).live?.timings;
+      if (timings) stages.push(`${timings.startMs}/${timings.healthyMs}/${timings.switchMs}`);
+    }
+    console.log(
+      `runtime (c) rollback requested -> first 200 from the previous release: p50 ${percentile(rollbacks, 50).toFixed(0)} ms ` +
+        `max ${Math.max(...rollbacks).toFixed(0)} ms (${rollbacks.map((v) => v.toFixed(0)).join(', ')}) (target < 2000 ms); ` +
+        `runtime's own started/healthy/switched ms: ${stages.join(', ')}; ` +
+        `${resets} polls on a fresh connection were reset by Caddy while its config changed`,
+    );
+  } finally {
+    await runtime.stop();
+  }
+}
