@@ -93,6 +93,16 @@ describe('gateway HTTP security', () => {
       expect(limited.headers.get('retry-after')).toBeTruthy();
     });
 
+    it('ignores stale or made-up tokens on public routes instead of counting them as guesses', async () => {
+      const client = fromIp();
+      for (let request = 1; request <= AUTH_LIMIT + 1; request += 1) {
+        const response = await fetch(url('/api/v1/system/health'), {
+          headers: { ...client, ...bearerHeaders('an-expired-or-made-up-token') },
+        });
+        expect(response.status).toBe(200);
+      }
+    });
+
     it('limits other API requests per token, not per IP', async () => {
       const client = fromIp();
       const first = await signUpFrom(client);

@@ -17,8 +17,8 @@ import { Session, SessionSchema } from './schemas/session.schema';
 import { SessionsService } from './sessions.service';
 
 /**
- * Accounts, sessions and the two global guards, in this order: rate limits first (so refused credentials
- * are limited too), then authentication and authorization.
+ * Accounts, sessions and the two global guards, in this order: authentication and authorization first
+ * (a refused credential counts against its IP's auth budget), then the rate limits per verified caller.
  */
 @Module({
   imports: [
@@ -42,8 +42,8 @@ import { SessionsService } from './sessions.service';
     Authenticator,
     FailedAuthenticationLimiter,
     Housekeeping,
-    { provide: APP_GUARD, useClass: RateLimitGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
   exports: [SessionsService],
 })

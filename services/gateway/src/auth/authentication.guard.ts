@@ -26,8 +26,7 @@ function bearerOf(request: VerifiedRequest): string | undefined {
 /**
  * Global guard: every route under /api/v1 needs `Authorization: Bearer <access token or API token>` unless
  * it is marked `@PublicRoute()`. Then it applies `@AdminOnly()`, `@SessionOnly()` and, for API tokens,
- * the scopes (`@RequireScope()`, or read/write by HTTP method). Public routes still learn the caller when a
- * valid token is sent.
+ * the scopes (`@RequireScope()`, or read/write by HTTP method). Public routes ignore credentials.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -45,25 +44,24 @@ export class AuthenticationGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
 
+    // Public routes never look at credentials: a stale token must not break sign-in or the status page.
+    if (isPublic) return true;
+
     const credential = bearerOf(request);
     if (credential === undefined) {
-      if (isPublic) return true;
       this.refuse(context, 'Sign in first: send "Authorization: Bearer <access token or API token>".');
     }
     if (!credential) {
-      if (isPublic) return true;
       this.refuse(context, 'The Authorization header must be "Bearer <access token or API token>".');
     }
     const authentication = await this.authenticator.authenticate(credential);
     if ('problem' in authentication) {
-      if (isPublic) return true;
       // Guessing tokens counts against the same strict per-IP budget as guessing passwords.
       await this.failedAttempts.count(context);
       this.refuse(context, authentication.problem);
     }
     request.actor = authentication.actor;
     request.authentication = authentication;
-    if (isPublic) return true;
     this.authorize(context, authentication);
     return true;
   }

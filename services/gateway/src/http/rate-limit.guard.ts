@@ -10,8 +10,8 @@ import {
   ThrottlerStorage,
 } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { AUTH_RATE_LIMITED } from '../auth/auth.decorators';
+import type { VerifiedRequest } from '../auth/authentication';
 import { GatewayConfig } from '../config/gateway.config';
 
 export const AUTH_THROTTLER = 'auth';
@@ -30,11 +30,16 @@ function clientIp(request: Request): string {
   return request.ip ?? request.socket.remoteAddress ?? 'unknown';
 }
 
-/** Per token when one is sent (its hash: the key must not hold the secret), else per client IP. */
-function callerKey(request: Request): string {
-  const authorization = request.headers.authorization;
-  if (!authorization) return `ip:${clientIp(request)}`;
-  return `credential:${createHash('sha256').update(authorization).digest('base64url')}`;
+/**
+ * Per verified caller: an API token, or a signed-in user across their sessions. Anonymous requests (public
+ * routes) per client IP. Runs after authentication, so a made-up token never gets a budget of its own.
+ */
+function callerKey(request: VerifiedRequest): string {
+  const authentication = request.authentication;
+  if (!authentication) return `ip:${clientIp(request)}`;
+  return authentication.via === 'api-token'
+    ? `api-token:${authentication.apiTokenId}`
+    : `user:${authentication.actor.userId}`;
 }
 
 /**
@@ -56,7 +61,7 @@ export function rateLimitOptions(config: GatewayConfig, reflector: Reflector): T
       ttl: MINUTE_MS,
       limit: config.RATE_LIMIT_API_PER_MINUTE,
       skipIf: (context) => config.RATE_LIMIT_API_PER_MINUTE === 0 || isAuthRoute(reflector, context),
-      getTracker: (request) => callerKey(request as Request),
+      getTracker: (request) => callerKey(request as VerifiedRequest),
     },
   ];
   return {
