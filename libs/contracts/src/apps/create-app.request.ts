@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Actor } from '../auth/actor';
+import { ValidActor } from './get-app.request';
 import { APP_PLANS, AppPlan, HealthCheckSpec } from '../releases/release.events';
 
 /** DNS label: becomes part of the app's URL (`<name>.<base domain>`). */
@@ -116,8 +117,7 @@ export class AppSettingsInput {
 
 /** `rpc.apps.create`: sent by the gateway on `POST /api/v1/apps`; the actor becomes the owner. */
 export class CreateAppRequest extends AppSettingsInput {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()
@@ -146,8 +146,7 @@ export class CreateAppRequest extends AppSettingsInput {
 
 /** `rpc.apps.update`: changes only the fields given. The name cannot change (it is the app's URL). */
 export class UpdateAppRequest extends AppSettingsInput {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()

@@ -1,11 +1,32 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  IsDefined,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { Actor } from '../auth/actor';
+
+/** The `actor` of an app-scoped request: required, and checked field by field. */
+export function ValidActor(): PropertyDecorator {
+  return (target: object, property: string | symbol) => {
+    IsDefined({ message: 'actor is required: every app-scoped request says who is asking' })(
+      target,
+      property,
+    );
+    ValidateNested()(target, property as string);
+    Type(() => Actor)(target, property as string);
+  };
+}
 
 /** `rpc.apps.get` and `rpc.apps.delete`: one app by id, as seen by the actor (another user's app is not found). */
 export class GetAppRequest {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()
@@ -34,15 +55,13 @@ export class PageRequest {
 
 /** `rpc.apps.list`: the actor's apps (every app for an admin). */
 export class ListAppsRequest extends PageRequest {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 }
 
 /** Base of every request about something inside one app (env vars, deployments, lifecycle). */
 export class AppScopedRequest {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()

@@ -1,6 +1,5 @@
-import { Type } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { AppScopedRequest, PageRequest } from '../apps/get-app.request';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { AppScopedRequest, PageRequest, ValidActor } from '../apps/get-app.request';
 import { Actor } from '../auth/actor';
 import { GIT_REF_PATTERN, GIT_REF_RULE } from './deploy-requested.event';
 
@@ -51,8 +50,7 @@ export class RollbackAppRequest extends AppScopedRequest {
 
 /** `rpc.deployments.list` / `rpc.releases.list` */
 export class ListAppDeploymentsRequest extends PageRequest {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()
@@ -62,8 +60,7 @@ export class ListAppDeploymentsRequest extends PageRequest {
 
 /** `rpc.deployments.get`, `rpc.deployments.status`, `rpc.deployments.cancel`. */
 export class DeploymentRequest {
-  @ValidateNested()
-  @Type(() => Actor)
+  @ValidActor()
   actor!: Actor;
 
   @IsString()
