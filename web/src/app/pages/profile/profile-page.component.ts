@@ -1,6 +1,6 @@
 import { DatePipe } from '@angular/common';
-import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { FormControl, ReactiveFormsModule, Validators } from '@angular/forms';
+import { ChangeDetectionStrategy, Component, inject, signal, viewChild } from '@angular/core';
+import { FormControl, FormGroup, FormGroupDirective, ReactiveFormsModule, Validators } from '@angular/forms';
 import { ClipboardModule } from '@angular/cdk/clipboard';
 import { MatButtonModule } from '@angular/material/button';
 import { MatCheckboxModule } from '@angular/material/checkbox';
@@ -54,6 +54,8 @@ export class ProfilePageComponent {
     nonNullable: true,
     validators: [Validators.required, Validators.maxLength(80)],
   });
+  protected readonly tokenForm = new FormGroup({ name: this.tokenName });
+  private readonly tokenFormDirective = viewChild(FormGroupDirective);
   protected readonly scopeChoices = API_TOKEN_SCOPES.map((scope) => ({
     scope,
     description: API_TOKEN_SCOPE_DESCRIPTIONS[scope],
@@ -80,7 +82,8 @@ export class ProfilePageComponent {
       next: (token) => {
         this.creating.set(false);
         this.newToken.set(token);
-        this.tokenName.reset();
+        // Resets "submitted" too, so the emptied name does not show as an error.
+        this.tokenFormDirective()?.resetForm();
         this.tokens.reload();
       },
       error: (error: unknown) => {
