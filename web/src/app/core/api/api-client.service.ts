@@ -157,8 +157,8 @@ export class ApiClient {
     return this.put<AppDto>(`${appPath(id)}/domains`, { domains });
   }
 
-  getHooks(id: string): Observable<AppHooksDto> {
-    return this.get<AppHooksDto>(`${appPath(id)}/hooks`);
+  getHooks(id: string): Observable<AppHooksDto & { deployHookPath?: string; githubWebhookPath?: string }> {
+    return this.get(`${appPath(id)}/hooks`);
   }
 
   getRuntimeStatus(id: string): Observable<AppRuntimeStatusDto> {

@@ -32,6 +32,9 @@ import { parseDotenv } from '../../create-app/wizard-model';
 import { AppContextStore } from '../app-context.store';
 import { EnvEditorRow, envChanges, envRowErrors } from './env-editor';
 
+/** `GET /apps/:id/hooks`: the contract's secrets plus the paths the gateway serves them on. */
+type AppHooksView = AppHooksDto & { deployHookPath?: string; githubWebhookPath?: string };
+
 interface BuildForm {
   repoUrl: string;
   branch: string;
@@ -98,7 +101,7 @@ export class AppSettingsComponent {
   protected readonly savingBuild = signal(false);
 
   // ── hooks ──
-  protected readonly hooks = signal<AppHooksDto | null>(null);
+  protected readonly hooks = signal<AppHooksView | null>(null);
   protected readonly hooksError = signal<string | null>(null);
   protected readonly revealHookSecret = signal(false);
   protected readonly origin = location.origin;
@@ -376,12 +379,12 @@ export class AppSettingsComponent {
       .subscribe((hooks) => this.hooks.set(hooks));
   }
 
-  protected deployHookUrl(hooks: AppHooksDto): string {
-    return `${this.origin}/api/v1/hooks/deploy/${hooks.appId}/${hooks.deployHookToken}`;
+  protected deployHookUrl(hooks: AppHooksView): string {
+    return this.origin + (hooks.deployHookPath ?? `/api/v1/hooks/deploy/${hooks.appId}/${hooks.deployHookToken}`);
   }
 
-  protected githubHookUrl(hooks: AppHooksDto): string {
-    return `${this.origin}/api/v1/hooks/github/${hooks.appId}`;
+  protected githubHookUrl(hooks: AppHooksView): string {
+    return this.origin + (hooks.githubWebhookPath ?? `/api/v1/hooks/github/${hooks.appId}`);
   }
 
   protected copied(what: string): void {
