@@ -76,7 +76,9 @@ export class DurableConsumers implements OnApplicationBootstrap, BeforeApplicati
       const { declaration } = registration;
       await ensureConsumer(jsm, declaration);
       const consumer = await js.consumers.get(declaration.stream, declaration.durableName);
-      const messages = await consumer.consume({ max_messages: declaration.concurrency });
+      const messages = await consumer.consume({
+        max_messages: Math.max(declaration.prefetch ?? declaration.concurrency, declaration.concurrency),
+      });
       this.running.push(messages);
       void this.pump(registration, messages);
       this.logger.log(`Consuming ${declaration.filterSubject} as ${declaration.durableName}`);
@@ -85,9 +87,15 @@ export class DurableConsumers implements OnApplicationBootstrap, BeforeApplicati
 
   private async pump(registration: Registration, messages: ConsumerMessages): Promise<void> {
     const slots = registration.declaration.concurrency;
+    // Each consumer has its own slots: a slow handler of one subject must not hold up another's.
+    const mine = new Set<Promise<void>>();
     for await (const message of messages) {
-      while (this.inFlight.size >= slots) await Promise.race(this.inFlight);
-      const work = this.handle(registration, message).finally(() => this.inFlight.delete(work));
+      while (mine.size >= slots) await Promise.race(mine);
+      const work = this.handle(registration, message).finally(() => {
+        mine.delete(work);
+        this.inFlight.delete(work);
+      });
+      mine.add(work);
       this.inFlight.add(work);
     }
   }

@@ -45,7 +45,7 @@ export function consumerConfig(declaration: ConsumerDeclaration): Partial<Consum
     ack_wait: nanos(declaration.ackWaitMs),
     // One more than our own limit: the last delivery is the one where the handler parks the message.
     max_deliver: declaration.maxDeliver + 1,
-    max_ack_pending: Math.max(declaration.concurrency * 4, 16),
+    max_ack_pending: Math.max(declaration.prefetch ?? 0, declaration.concurrency * 4, 16),
   };
 }
 
