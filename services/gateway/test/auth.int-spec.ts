@@ -124,7 +124,17 @@ describe('gateway authentication', () => {
 
   it('keeps health, docs and the public health summary open', async () => {
     expect((await fetch(`${platform.gatewayUrl}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${platform.gatewayUrl}/api/docs/openapi.json`)).status).toBe(200);
+    const openApi = await fetch(`${platform.gatewayUrl}/api/docs/openapi.json`);
+    expect(openApi.status).toBe(200);
+    // The document says which operations need the bearer token and which are open.
+    const document = (await openApi.json()) as {
+      security: unknown;
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    expect(document.security).toEqual([{ bearer: [] }]);
+    expect(document.paths['/api/v1/auth/login']?.['post']?.security).toEqual([{}]);
+    expect(document.paths['/api/v1/system/health']?.['get']?.security).toEqual([{}]);
+    expect(document.paths['/api/v1/auth/me']?.['get']?.security).toEqual([{ bearer: [] }]);
     expect((await call('GET', '/system/health')).status).toBe(200);
   });
 
