@@ -219,6 +219,13 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       return false;
     }
     if (!fresh) return false;
+    // The replacement inherits the crash history, so a crash loop stays visible across replacements.
+    await this.instances
+      .updateOne(
+        { _id: fresh._id },
+        { $set: { crashTimes: doc.crashTimes, restartCount: doc.restartCount, exitCode: doc.exitCode } },
+      )
+      .exec();
     const serving = await this.instances
       .find({ appId: app.appId, health: { $in: IN_SERVICE }, instanceId: { $ne: doc.instanceId } })
       .exec();

@@ -10,7 +10,10 @@ describe('runtime reconciliation (real Docker, Caddy, NATS, FerretDB)', () => {
   let runtime: RuntimeHarness;
 
   beforeAll(async () => {
-    runtime = await RuntimeHarness.start({ RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS) });
+    runtime = await RuntimeHarness.start({
+      RECONCILE_INTERVAL_MS: String(RECONCILE_INTERVAL_MS),
+      RESTART_MAX_RETRIES: '1',
+    });
   });
 
   afterAll(async () => {
@@ -137,5 +140,31 @@ describe('runtime reconciliation (real Docker, Caddy, NATS, FerretDB)', () => {
       },
       { timeoutMs: 20_000, description: 'exactly one instance, of the second release, to be left' },
     );
+  });
+
+  it('replaces, with backoff, an instance Docker gave up restarting, and reports the crash loop', async () => {
+    const releaseId = await runtime.deploy('flaky');
+    const crashesOf = () => runtime.crashes.filter((event) => event.appId === 'app-flaky');
+    const crashAndRecover = async (count: number) => {
+      expect((await runtime.get('flaky.localhost', '/crash')).body).toBe('crashing');
+      await waitFor(() => crashesOf().length >= count, { timeoutMs: 15_000, description: `crash ${count}` });
+      await waitFor(async () => (await runtime.get('flaky.localhost')).status === 200, {
+        timeoutMs: 40_000,
+        description: `the app to answer again after crash ${count}`,
+      });
+    };
+    await crashAndRecover(1); // Docker's restart policy (one retry) brings it back
+    const [restarted] = await ids('flaky');
+    await crashAndRecover(2); // Docker gives up; reconciliation replaces it after its backoff
+    const [replacement] = await ids('flaky');
+    expect(replacement).not.toBe(restarted);
+    await crashAndRecover(3);
+
+    expect(crashesOf().map((event) => [event.exitCode, event.crashLoop])).toEqual([
+      [3, false],
+      [3, false],
+      [3, true],
+    ]);
+    expect(crashesOf()[2]).toMatchObject({ releaseId, restartCount: 3 });
   });
 });
