@@ -4,6 +4,9 @@ import { AdminModule } from './admin/admin.module';
 import { AppsModule } from './apps/apps.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { DeploymentsModule } from './deployments/deployments.module';
+import { EnvVarsModule } from './env-vars/env-vars.module';
+import { HooksModule } from './hooks/hooks.module';
 import { GatewayConfig } from './config/gateway.config';
 import { LiveModule } from './live/live.module';
 import { SystemModule } from './system/system.module';
@@ -20,6 +23,9 @@ export class AppModule {
         AuthModule,
         AdminModule,
         AppsModule,
+        DeploymentsModule,
+        EnvVarsModule,
+        HooksModule,
         LiveModule,
         SystemModule,
         UploadsModule,

@@ -1,11 +1,13 @@
 import {
   AppDto,
   BuildProgressedEvent,
+  DeploymentTransitionedEvent,
   EventSubjects,
   LogBatchEvent,
   LogPageDto,
   logSubject,
   QuerySubjects,
+  ReleaseProgressedEvent,
 } from '@slipway/contracts';
 import { nestRpcRequest, Platform, SignedInUser, signUp, startPlatform, waitFor } from '@slipway/testing';
 import { connect, JSONCodec, NatsConnection } from 'nats';
@@ -360,6 +362,41 @@ describe('live log tail (SSE)', () => {
       stage: 'install',
       percent: 40,
     });
+  });
+
+  it('forwards release progress and deployment status changes of the followed deployment', async () => {
+    const app = await createApp();
+    const deploymentId = uniqueId('dep');
+    const { events } = await openTail(app.id, { deploymentId });
+    const js = nats.jetstream();
+    const release: ReleaseProgressedEvent = {
+      releaseId: uniqueId('rel'),
+      deploymentId,
+      appId: app.id,
+      stage: 'health-check',
+      message: 'instance 1 of 1 passed its health check',
+      occurredAt: new Date().toISOString(),
+    };
+    const status = (forDeployment: string): DeploymentTransitionedEvent => ({
+      deploymentId: forDeployment,
+      appId: app.id,
+      appName: app.name,
+      sequence: 4,
+      from: 'releasing',
+      to: 'running',
+      reason: 'release is live',
+      occurredAt: new Date().toISOString(),
+    });
+    await js.publish(EventSubjects.DeploymentTransitioned, codec.encode(status(uniqueId('other'))));
+    await js.publish(EventSubjects.ReleaseProgressed, codec.encode(release));
+    await js.publish(EventSubjects.DeploymentTransitioned, codec.encode(status(deploymentId)));
+
+    const first = await events.next();
+    expect(first.event).toBe('release');
+    expect(JSON.parse(first.data)).toMatchObject({ deploymentId, stage: 'health-check' });
+    const second = await events.next();
+    expect(second.event).toBe('status');
+    expect(JSON.parse(second.data)).toMatchObject({ deploymentId, from: 'releasing', to: 'running' });
   });
 
   it('answers 404 problem+json for an unknown app and 400 for bad parameters', async () => {

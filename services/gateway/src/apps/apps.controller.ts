@@ -1,42 +1,218 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
+  Actor,
   AppDto,
+  AppHooksDto,
   AppListDto,
+  AppPowerAction,
+  LifecycleAcceptedDto,
   LOGS_QUERY_MAX_LIMIT,
   LogPageDto,
   QuerySubjects,
   stripAnsi,
 } from '@slipway/contracts';
 import { RpcClient } from '@slipway/nest-messaging';
-import type { Response } from 'express';
-import { CreateAppBody } from './dto/create-app.body';
+import type { Request, Response } from 'express';
+import { RequireScope } from '../auth/auth.decorators';
+import type { Authentication } from '../auth/authentication';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { CurrentAuthentication } from '../auth/current-authentication.decorator';
+import { AppAuditTrail } from './app-audit';
+import { CreateAppBody, UpdateAppBody } from './dto/create-app.body';
+import { ScaleAppBody, SetDomainsBody } from './dto/lifecycle.bodies';
 import { LogsQueryParams } from './dto/logs-query.params';
+import { PageParams } from './dto/page.params';
 
 /** A download stops here; the logs service keeps at most LOG_MAX_LINES_PER_APP (100,000) lines anyway. */
 const MAX_DOWNLOAD_LINES = 100_000;
 
+/** The deploy hook and GitHub webhook of an app, as URLs to paste into CI or GitHub. */
+export interface AppHooksResponse extends AppHooksDto {
+  deployHookPath: string;
+  githubWebhookPath: string;
+}
+
+/**
+ * Apps as their owner sees them. Every request carries the signed-in actor; the apps service answers 404
+ * for an app the actor does not own (an admin sees all).
+ */
 @ApiTags('apps')
 @Controller('apps')
 export class AppsController {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly audit: AppAuditTrail,
+  ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an app' })
-  create(@Body() body: CreateAppBody): Promise<AppDto> {
-    return this.rpc.request<AppDto>(QuerySubjects.AppsCreate, body);
+  @ApiOperation({ summary: 'Create an app (you become its owner)' })
+  async create(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Body() body: CreateAppBody,
+  ): Promise<AppDto> {
+    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsCreate, {
+      ...body,
+      actor: authentication.actor,
+    });
+    await this.audit.record(authentication, request, 'app.created', app.id, { name: app.name });
+    return app;
   }
 
   @Get()
-  @ApiOperation({ summary: 'List apps' })
-  list(): Promise<AppListDto> {
-    return this.rpc.request<AppListDto>(QuerySubjects.AppsList, {});
+  @ApiOperation({ summary: 'List your apps (all apps for an admin), newest first' })
+  list(@CurrentActor() actor: Actor, @Query() page: PageParams): Promise<AppListDto> {
+    return this.rpc.request<AppListDto>(QuerySubjects.AppsList, { actor, ...page });
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get one app' })
-  get(@Param('id') id: string): Promise<AppDto> {
-    return this.rpc.request<AppDto>(QuerySubjects.AppsGet, { id });
+  get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppDto> {
+    return this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id });
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: "Change an app's settings (only the fields given)" })
+  async update(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Body() body: UpdateAppBody,
+  ): Promise<AppDto> {
+    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsUpdate, {
+      ...body,
+      actor: authentication.actor,
+      id,
+    });
+    await this.audit.record(authentication, request, 'app.updated', id, { fields: Object.keys(body) });
+    return app;
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete an app: its containers, route, images, env vars, deployments and logs go too',
+  })
+  async remove(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+  ): Promise<void> {
+    await this.rpc.request(QuerySubjects.AppsDelete, { actor: authentication.actor, id });
+    await this.audit.record(authentication, request, 'app.deleted', id);
+  }
+
+  @Put(':id/domains')
+  @ApiOperation({ summary: 'Set the custom domains routed to the app' })
+  async setDomains(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Body() body: SetDomainsBody,
+  ): Promise<AppDto> {
+    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsDomainsSet, {
+      actor: authentication.actor,
+      appId: id,
+      domains: body.domains,
+    });
+    await this.audit.record(authentication, request, 'app.domains-set', id, { domains: body.domains });
+    return app;
+  }
+
+  @Post(':id/stop')
+  @HttpCode(202)
+  @RequireScope('deploy')
+  @ApiOperation({ summary: 'Stop the running release (the runtime reports the outcome)' })
+  stop(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+  ) {
+    return this.power(authentication, request, id, 'stop');
+  }
+
+  @Post(':id/start')
+  @HttpCode(202)
+  @RequireScope('deploy')
+  @ApiOperation({ summary: 'Start the stopped release again' })
+  start(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+  ) {
+    return this.power(authentication, request, id, 'start');
+  }
+
+  @Post(':id/restart')
+  @HttpCode(202)
+  @RequireScope('deploy')
+  @ApiOperation({ summary: 'Restart the running release' })
+  restart(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+  ) {
+    return this.power(authentication, request, id, 'restart');
+  }
+
+  @Post(':id/scale')
+  @HttpCode(202)
+  @RequireScope('deploy')
+  @ApiOperation({ summary: 'Run this many instances of the release' })
+  async scale(
+    @CurrentAuthentication() authentication: Authentication,
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Body() body: ScaleAppBody,
+  ): Promise<LifecycleAcceptedDto> {
+    const accepted = await this.rpc.request<LifecycleAcceptedDto>(QuerySubjects.AppsScale, {
+      actor: authentication.actor,
+      appId: id,
+      replicas: body.replicas,
+    });
+    await this.audit.record(authentication, request, 'app.scaled', id, { replicas: body.replicas });
+    return accepted;
+  }
+
+  @Get(':id/hooks')
+  @RequireScope('secrets:read')
+  @ApiOperation({ summary: "The app's deploy hook URL and GitHub webhook secret (made on first request)" })
+  async hooks(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppHooksResponse> {
+    const hooks = await this.rpc.request<AppHooksDto>(QuerySubjects.AppsHooksGet, { actor, appId: id });
+    return {
+      ...hooks,
+      deployHookPath: `/api/v1/hooks/deploy/${id}/${hooks.deployHookToken}`,
+      githubWebhookPath: `/api/v1/hooks/github/${id}`,
+    };
+  }
+
+  private async power(
+    authentication: Authentication,
+    request: Request,
+    appId: string,
+    action: AppPowerAction,
+  ): Promise<LifecycleAcceptedDto> {
+    const accepted = await this.rpc.request<LifecycleAcceptedDto>(QuerySubjects.AppsPower, {
+      actor: authentication.actor,
+      appId,
+      action,
+    });
+    await this.audit.record(authentication, request, `app.${action}-requested`, appId);
+    return accepted;
   }
 
   @Get(':id/logs')
@@ -45,12 +221,13 @@ export class AppsController {
   })
   @ApiProduces('application/json', 'text/plain')
   async logs(
+    @CurrentActor() actor: Actor,
     @Param('id') id: string,
     @Query() query: LogsQueryParams,
     @Res({ passthrough: true }) response: Response,
   ): Promise<LogPageDto | string> {
     // Ask apps first so an unknown app is a 404, not an empty page.
-    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { id });
+    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id });
     const { format, ...filters } = query;
     if (format !== 'text') {
       return this.rpc.request<LogPageDto>(QuerySubjects.LogsQuery, { appId: id, ...filters });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { AppAuditTrail } from './app-audit';
 import { AppsController } from './apps.controller';
 
-@Module({ controllers: [AppsController] })
+@Module({ controllers: [AppsController], providers: [AppAuditTrail], exports: [AppAuditTrail] })
 export class AppsModule {}

@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { activeTraceId } from '@slipway/nest-telemetry';
 import type { NextFunction, Request, Response } from 'express';
 import { corsOrigins, GatewayConfig } from '../config/gateway.config';
+import { keepRawBodyOfWebhooks } from '../hooks/raw-body';
 import { bodyParserErrors } from './body-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { securityHeaders } from './security-headers';
@@ -27,7 +28,8 @@ export function configureHttp(nestApp: INestApplication, config: GatewayConfig):
       maxAge: 600,
     });
   }
-  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES });
+  // Webhook signatures cover the exact bytes sent, so the hooks keep their raw body.
+  app.useBodyParser('json', { limit: config.BODY_MAX_BYTES, verify: keepRawBodyOfWebhooks });
   app.useBodyParser('urlencoded', { limit: config.BODY_MAX_BYTES, extended: false });
   app.use(bodyParserErrors);
 

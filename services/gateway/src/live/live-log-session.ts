@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import {
   BuildProgressedEvent,
+  DeploymentTransitionedEvent,
+  ReleaseProgressedEvent,
   EventSubjects,
   LOGS_QUERY_MAX_LIMIT,
   LogBatchEvent,
@@ -75,7 +77,14 @@ export class LiveLogSession {
         callback: (error, message) => this.onBatch(error, message),
       }),
       this.connection.subscribe(EventSubjects.BuildProgressed, {
-        callback: (error, message) => this.onProgress(error, message),
+        callback: (error, message) => this.forwardEvent(BuildProgressedEvent, 'progress', error, message),
+      }),
+      this.connection.subscribe(EventSubjects.ReleaseProgressed, {
+        callback: (error, message) => this.forwardEvent(ReleaseProgressedEvent, 'release', error, message),
+      }),
+      this.connection.subscribe(EventSubjects.DeploymentTransitioned, {
+        callback: (error, message) =>
+          this.forwardEvent(DeploymentTransitionedEvent, 'status', error, message),
       }),
     );
     this.heartbeat = setInterval(() => this.writer.ping(), HEARTBEAT_MS);
@@ -203,16 +212,22 @@ export class LiveLogSession {
     }
   }
 
-  private onProgress(error: NatsError | null, message: Msg): void {
+  /** Passes an event about the followed app (and deployment, when narrowed) on as an SSE event. */
+  private forwardEvent<T extends { appId: string; deploymentId: string }>(
+    type: new () => T,
+    eventName: 'progress' | 'release' | 'status',
+    error: NatsError | null,
+    message: Msg,
+  ): void {
     if (error || this.closed) return;
-    let event: BuildProgressedEvent;
+    let event: T;
     try {
-      event = parsePayload(BuildProgressedEvent, decodeJson(message.data));
+      event = parsePayload(type, decodeJson(message.data));
     } catch {
       return;
     }
     if (event.appId !== this.filter.appId) return;
     if (this.filter.deploymentId && event.deploymentId !== this.filter.deploymentId) return;
-    this.writer.send(formatSseMessage({ event: 'progress', data: { ...event } }));
+    this.writer.send(formatSseMessage({ event: eventName, data: { ...event } }));
   }
 }

@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import { AppDto, QuerySubjects } from '@slipway/contracts';
+import { Actor, AppDto, QuerySubjects } from '@slipway/contracts';
 import { NatsConnectionProvider, RpcClient } from '@slipway/nest-messaging';
 import type { Request, Response } from 'express';
 import { LIVE_MAX_PENDING, LiveLogsQueryParams } from './dto/live-logs-query.params';
@@ -18,13 +18,14 @@ export class LiveLogStreamService implements BeforeApplicationShutdown {
 
   /** Throws (→ problem+json) before any byte is written when the app is unknown. */
   async stream(
+    actor: Actor,
     appId: string,
     params: LiveLogsQueryParams,
     after: number | undefined,
     request: Request,
     response: Response,
   ): Promise<void> {
-    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { id: appId });
+    const app = await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id: appId });
     const connection = await this.nats.get();
     const session = new LiveLogSession(
       {
