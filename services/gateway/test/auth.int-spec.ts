@@ -301,6 +301,16 @@ describe('gateway authentication', () => {
       expect(ids).toContain(user.userId);
       expect(ids).not.toContain(admin.userId);
       expect(JSON.stringify(rest.body)).not.toContain('passwordHash');
+      const search = await call(
+        'GET',
+        `/admin/users?email=${encodeURIComponent(admin.email.slice(0, 10).toUpperCase())}`,
+        {
+          token: admin.accessToken,
+        },
+      );
+      expect((search.body as { items: Array<{ id: string }> }).items.map((item) => item.id)).toEqual([
+        admin.userId,
+      ]);
       const bad = await call('GET', '/admin/users?limit=0&cursor=nope', { token: admin.accessToken });
       expect(bad.status).toBe(400);
     });
