@@ -20,8 +20,8 @@ export class LogLinesService {
   constructor(@Inject(LogSegmentStore) private readonly store: LogSegmentStore) {}
 
   /**
-   * Stores the lines of a batch. Idempotent: the store remembers which seqs of each deployment and source
-   * it holds, so lines already stored (a redelivered or republished batch) are skipped.
+   * Stores the lines of a batch. Idempotent: the newest segments remember which seqs of each deployment
+   * and source they hold, so lines already stored (a redelivered or republished batch) are skipped.
    */
   async ingest(batch: LogBatchEvent): Promise<void> {
     if (batch.lines.length === 0) return;

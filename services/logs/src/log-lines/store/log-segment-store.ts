@@ -6,6 +6,13 @@ import { SeqRanges } from './seq-ranges';
 import { compareLines, LinePosition, StoredLine } from './stored-line';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * How many of an app's newest segments remember which seqs they hold. A batch comes again only when its
+ * acknowledgement was lost (redelivered after `ackWaitMs`) or a publisher retried: minutes at most, a few
+ * segments at most. Older segments forget, so the memory stays bounded even for runtime lines, whose
+ * clock-based seqs leave a gap between every two batches.
+ */
+const DEDUPLICATION_SEGMENTS = 3;
 const CATALOGUE = 'log_segments';
 const FLOORS = 'log_floors';
 
@@ -104,8 +111,6 @@ interface Segment {
 
 interface AppLog {
   segments: Segment[];
-  /** Every (deployment, source) stream's stored seqs, across segments: what makes ingest idempotent. */
-  streams: Map<string, SeqRanges>;
   eventKeys: Set<string>;
   /** Lines at or before this position are past the per-app limit: hidden, and dropped with their segment. */
   floor: LinePosition | null;
@@ -182,12 +187,12 @@ export class LogSegmentStore {
       };
       if (!segment.sealed) await this.recount(segment);
       app.segments.push(segment);
-      for (const [key, ranges] of segment.streams) this.mergeRanges(app, key, ranges);
       for (const key of segment.eventKeys) app.eventKeys.add(key);
     }
     // Only the newest segment of an app is open; an older open one is left from a crash mid-rollover.
     for (const app of this.apps.values()) {
       for (const segment of app.segments.slice(0, -1)) if (!segment.sealed) await this.seal(segment);
+      this.forgetOldSeqs(app);
     }
     for (const floor of await this.db.collection<FloorDocument>(FLOORS).find({}).toArray()) {
       this.appLog(floor._id).floor = { timestampMs: floor.timestampMs, seq: floor.seq, order: floor.order };
@@ -202,8 +207,10 @@ export class LogSegmentStore {
     return this.serialised(context.appId, async () => {
       const app = this.appLog(context.appId);
       const key = streamKey(context.deploymentId, context.source);
-      const stored = app.streams.get(key);
-      const fresh = lines.filter((line) => !stored?.has(line.seq));
+      const recent = app.segments.slice(-DEDUPLICATION_SEGMENTS);
+      const fresh = lines.filter(
+        (line) => !recent.some((segment) => segment.streams.get(key)?.has(line.seq)),
+      );
       if (fresh.length === 0) return 0;
       const first = fresh[0] as IncomingLine;
       const chunk = packChunk(`${context.deploymentId}:${context.source}:${first.seq}`, context, fresh);
@@ -212,9 +219,6 @@ export class LogSegmentStore {
         for (const line of fresh) ranges.add(line.seq);
         segment.streams.set(key, ranges);
       });
-      const appRanges = app.streams.get(key) ?? new SeqRanges();
-      for (const line of fresh) appRanges.add(line.seq);
-      app.streams.set(key, appRanges);
       return fresh.length;
     });
   }
@@ -435,6 +439,7 @@ export class LogSegmentStore {
     };
     await this.db.collection<SegmentDocument>(CATALOGUE).insertOne(this.toDocument(segment));
     app.segments.push(segment);
+    this.forgetOldSeqs(app);
     this.cache.set(segment.collection, []);
     return segment;
   }
@@ -535,16 +540,17 @@ export class LogSegmentStore {
   private appLog(appId: string): AppLog {
     let app = this.apps.get(appId);
     if (!app) {
-      app = { segments: [], streams: new Map(), eventKeys: new Set(), floor: null };
+      app = { segments: [], eventKeys: new Set(), floor: null };
       this.apps.set(appId, app);
     }
     return app;
   }
 
-  private mergeRanges(app: AppLog, key: string, ranges: SeqRanges): void {
-    const merged = app.streams.get(key) ?? new SeqRanges();
-    for (const [from, to] of ranges.toJSON()) merged.addRange(from, to);
-    app.streams.set(key, merged);
+  /** Sealed segments beyond the newest few keep their seqs only in the catalogue. */
+  private forgetOldSeqs(app: AppLog): void {
+    for (const segment of app.segments.slice(0, -DEDUPLICATION_SEGMENTS)) {
+      if (segment.sealed) segment.streams.clear();
+    }
   }
 
   private serialised<T>(appId: string, work: () => Promise<T>): Promise<T> {
