@@ -380,7 +380,9 @@ export class AppSettingsComponent {
   }
 
   protected deployHookUrl(hooks: AppHooksView): string {
-    return this.origin + (hooks.deployHookPath ?? `/api/v1/hooks/deploy/${hooks.appId}/${hooks.deployHookToken}`);
+    return (
+      this.origin + (hooks.deployHookPath ?? `/api/v1/hooks/deploy/${hooks.appId}/${hooks.deployHookToken}`)
+    );
   }
 
   protected githubHookUrl(hooks: AppHooksView): string {
