@@ -209,4 +209,34 @@ describe('builder: from source to image', () => {
     );
     expect((await buildRecord(slow)).status).toBe('cancelled');
   });
+
+  it('cancels the builds of a deleted app and forgets its build records', async () => {
+    const repoUrl = await dockerfileRepo(
+      'doomed',
+      'FROM slipway-local/node:20-bookworm\nRUN echo starting doomed step && sleep 120\nCMD ["node", "-e", "0"]\n',
+    );
+    const running = await builder.requestBuild('doomed', { kind: 'git', repoUrl });
+    await waitFor(() => builder.logText(running).includes('starting doomed step'), {
+      timeoutMs: 60_000,
+      description: 'the doomed step to start',
+    });
+    await builder.publish(EventSubjects.AppDeleted, {
+      appId: 'app-doomed',
+      appName: 'doomed',
+      deletedAt: new Date().toISOString(),
+    });
+    const result = await builder.result(running, 30_000);
+    expect(result.failed).toMatchObject({
+      cancelled: true,
+      reason: 'The build was cancelled (the app was deleted).',
+    });
+    await waitFor(
+      async () =>
+        buildRecord(running).then(
+          () => false,
+          (error: Error) => /No build for deployment/.test(error.message),
+        ),
+      { timeoutMs: 15_000, description: 'the build record to be forgotten' },
+    );
+  });
 });

@@ -119,6 +119,16 @@ export const Consumers = {
     ackWaitMs: 30_000,
     concurrency: 4,
   },
+  BuilderOnAppDeleted: {
+    durableName: 'builder-app-deleted',
+    stream: Streams.Events.name,
+    filterSubject: EventSubjects.AppDeleted,
+    owner: 'builder',
+    maxDeliver: 5,
+    backoffMs: [1_000, 5_000, 15_000],
+    ackWaitMs: 60_000,
+    concurrency: 1,
+  },
   BuilderOnCancelRequested: {
     durableName: 'builder-build-cancel-requested',
     stream: Streams.Events.name,

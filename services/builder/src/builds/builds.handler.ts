@@ -1,6 +1,7 @@
 import { Controller, OnModuleInit } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
+  AppDeletedEvent,
   BuildCancelRequestedEvent,
   BuildDto,
   BuildRequestedEvent,
@@ -27,6 +28,9 @@ export class BuildsHandler implements OnModuleInit {
     this.consumers.register(Consumers.BuilderOnCancelRequested, BuildCancelRequestedEvent, (request) =>
       this.builds.cancel(request.deploymentId, request.reason),
     );
+    this.consumers.register(Consumers.BuilderOnAppDeleted, AppDeletedEvent, async (event) => {
+      await this.builds.forgetApp(event.appId);
+    });
   }
 
   @MessagePattern(QuerySubjects.BuildsGet)

@@ -132,6 +132,17 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /**
+   * The app was deleted: its queued and running builds are cancelled and its build records removed (the
+   * runtime removes the images). Safe to repeat.
+   */
+  async forgetApp(appId: string): Promise<number> {
+    const active = await this.builds.find({ appId, status: { $in: ['queued', 'running'] } }).exec();
+    for (const build of active) await this.cancel(build.deploymentId, 'the app was deleted');
+    const removed = await this.builds.deleteMany({ appId }).exec();
+    return removed.deletedCount;
+  }
+
   async get(deploymentId: string): Promise<BuildDto> {
     const build = await this.builds.findOne({ deploymentId }).exec();
     if (!build) throw DomainError.notFound(`No build for deployment "${deploymentId}".`);
