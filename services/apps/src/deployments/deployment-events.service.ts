@@ -160,30 +160,33 @@ export class DeploymentEventsService {
   private async onReleaseLiveLocked(event: ReleaseLiveEvent): Promise<void> {
     const deployment = await this.find(event.deploymentId);
     if (!deployment) return;
+    if (deployment.state !== 'releasing') return; // a redelivery, or a release this deployment no longer waits for
     const id = deployment._id.toHexString();
-    const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
-      set: { url: event.url, reason: null },
-    });
-    if (!live) return;
-    const now = new Date();
+    // Release and app first, so whoever sees the deployment running also sees its release live and URL.
     await this.releases
       .updateMany(
         { appId: deployment.appId, state: 'live', deploymentId: { $ne: id } },
         { $set: { state: 'retired' } },
       )
       .exec();
-    await this.releases.updateOne({ deploymentId: id }, { $set: { state: 'live', liveAt: now } }).exec();
+    await this.releases
+      .updateOne({ deploymentId: id }, { $set: { state: 'live', liveAt: new Date() } })
+      .exec();
+    await this.apps.setFields(deployment.appId, {
+      currentDeploymentId: id,
+      url: event.url,
+      desiredState: 'running',
+    });
+    const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
+      set: { url: event.url, reason: null },
+    });
+    if (!live) return;
     const replaced = await this.deployments
       .find({ appId: deployment.appId, state: 'running', _id: { $ne: deployment._id } })
       .exec();
     for (const previous of replaced) {
       await this.transitions.transition(previous, 'stopped', `Replaced by deployment ${id}`);
     }
-    await this.apps.setFields(deployment.appId, {
-      currentDeploymentId: id,
-      url: event.url,
-      desiredState: 'running',
-    });
     await this.transitions.dispatchNext(deployment.appId);
   }
 
