@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { BaseServiceConfig } from '@slipway/nest-config';
 import { activeTraceId } from '@slipway/nest-telemetry';
 import { LoggerModule } from 'nestjs-pino';
-import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
+import { REDACTED_PATHS, REDACTION_CENSOR, redactUrl } from './redaction';
 
 /**
  * Structured JSON logs (pino) for one service. Every line carries the service name and the active trace
@@ -21,6 +21,10 @@ export class LoggingModule {
               level: config.LOG_LEVEL,
               base: { service },
               redact: { paths: REDACTED_PATHS, censor: REDACTION_CENSOR },
+              serializers: {
+                req: (request: { url?: string }) =>
+                  request.url ? { ...request, url: redactUrl(request.url) } : request,
+              },
               mixin: () => {
                 const traceId = activeTraceId();
                 return traceId ? { traceId } : {};

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACTED_PATHS, REDACTION_CENSOR } from './redaction';
+import { REDACTED_PATHS, REDACTION_CENSOR, redactUrl } from './redaction';
 
 function captureLogger() {
   const lines: string[] = [];
@@ -34,5 +34,18 @@ describe('log redaction', () => {
     expect(written).toContain('a@b.c');
     expect(written).toContain('DATABASE_URL');
     expect(written).toContain(REDACTION_CENSOR);
+  });
+
+  it('takes the secret out of deploy hook URLs and token-like query parameters', () => {
+    expect(redactUrl('/api/v1/hooks/deploy/65f0c0ffee0123456789abcd/dh_s3cr3t?ref=main')).toBe(
+      '/api/v1/hooks/deploy/65f0c0ffee0123456789abcd/[redacted]?ref=main',
+    );
+    expect(redactUrl('/api/v1/apps/x/logs/live?token=abc&source=build&api_key=k1')).toBe(
+      '/api/v1/apps/x/logs/live?token=[redacted]&source=build&api_key=[redacted]',
+    );
+    expect(redactUrl('/api/v1/apps?limit=10')).toBe('/api/v1/apps?limit=10');
+    expect(redactUrl('/api/v1/hooks/github/65f0c0ffee0123456789abcd')).toBe(
+      '/api/v1/hooks/github/65f0c0ffee0123456789abcd',
+    );
   });
 });
