@@ -14,6 +14,7 @@ import type {
   DeploymentListDto,
   DeploymentStatusDto,
   EnvApplyMode,
+  EnvVarListDto,
   LifecycleAcceptedDto,
   LogPageDto,
   ReleaseListDto,
@@ -74,13 +75,6 @@ interface SourceChanges {
   repoUrl?: string;
   branch?: string;
   image?: string;
-}
-
-/** `GET /apps/:id/env`: values are masked unless revealed. */
-export interface EnvVarListDto {
-  items: Array<{ name: string; value: string; masked?: boolean; updatedAt?: string }>;
-  /** Changes stored for the next deployment, not yet running. */
-  pendingChanges?: boolean;
 }
 
 /** `POST /uploads` (services/gateway/src/uploads). */
@@ -161,36 +155,64 @@ export class ApiClient {
     return this.get(`${appPath(id)}/hooks`);
   }
 
-  getRuntimeStatus(id: string): Observable<AppRuntimeStatusDto> {
-    return this.get<AppRuntimeStatusDto>(`${appPath(id)}/status`);
+  /** The latest deployment's state, stage, timings, URL and last log lines; null if never deployed. */
+  getAppStatus(id: string): Observable<DeploymentStatusDto | null> {
+    return this.get<DeploymentStatusDto | null>(`${appPath(id)}/status`);
   }
 
+  /**
+   * The runtime's view of the app (instances and their health). The gateway does not route
+   * `rpc.runtime.status` yet: this asks `GET /apps/:id/runtime` and treats any other shape as unavailable.
+   */
+  getRuntimeStatus(id: string): Observable<AppRuntimeStatusDto> {
+    return this.get<unknown>(`${appPath(id)}/runtime`).pipe(
+      map((body) => {
+        if (!isRecord(body) || !Array.isArray(body['instances'])) {
+          throw ApiError.invalidResponse();
+        }
+        return body as unknown as AppRuntimeStatusDto;
+      }),
+    );
+  }
+
+  /** CPU and memory samples per instance (`rpc.runtime.metrics`); same caveat as `getRuntimeStatus`. */
   getMetrics(id: string, since?: string): Observable<AppMetricsDto> {
-    return this.get<AppMetricsDto>(`${appPath(id)}/metrics`, { since });
+    return this.get<unknown>(`${appPath(id)}/metrics`, { since }).pipe(
+      map((body) => {
+        if (!isRecord(body) || !Array.isArray(body['samples'])) {
+          throw ApiError.invalidResponse();
+        }
+        return body as unknown as AppMetricsDto;
+      }),
+    );
   }
 
   // ── env vars ──────────────────────────────────────────────────────────────────────────────────
 
-  listEnvVars(id: string, reveal: string[] | 'all' | null = null): Observable<EnvVarListDto> {
-    const query: Query =
-      reveal === null ? {} : { reveal: true, names: reveal === 'all' ? undefined : reveal.join(',') };
-    return this.get<EnvVarListDto>(`${appPath(id)}/env`, query);
+  /** Names with masked values. */
+  listEnvVars(id: string): Observable<EnvVarListDto> {
+    return this.get<EnvVarListDto>(`${appPath(id)}/env`);
+  }
+
+  /** The values of these variables (all when `names` is omitted); recorded in the audit log. */
+  revealEnvVars(id: string, names?: string[]): Observable<EnvVarListDto> {
+    return this.get<EnvVarListDto>(`${appPath(id)}/env/reveal`, { names: names?.join(',') });
   }
 
   setEnvVars(
     id: string,
     vars: Array<{ name: string; value: string }>,
     apply: EnvApplyMode,
-  ): Observable<unknown> {
-    return this.put(`${appPath(id)}/env`, { vars, apply });
+  ): Observable<EnvVarListDto> {
+    return this.put<EnvVarListDto>(`${appPath(id)}/env`, { vars, apply });
   }
 
-  importEnvVars(id: string, dotenv: string, apply: EnvApplyMode): Observable<unknown> {
-    return this.post(`${appPath(id)}/env/import`, { dotenv, apply });
+  importEnvVars(id: string, dotenv: string, apply: EnvApplyMode): Observable<EnvVarListDto> {
+    return this.post<EnvVarListDto>(`${appPath(id)}/env/import`, { dotenv, apply });
   }
 
-  deleteEnvVars(id: string, names: string[], apply: EnvApplyMode): Observable<unknown> {
-    return this.post(`${appPath(id)}/env/delete`, { names, apply });
+  deleteEnvVar(id: string, name: string, apply: EnvApplyMode): Observable<EnvVarListDto> {
+    return this.delete<EnvVarListDto>(`${appPath(id)}/env/${encodeURIComponent(name)}?apply=${apply}`);
   }
 
   // ── deployments ───────────────────────────────────────────────────────────────────────────────
@@ -301,10 +323,8 @@ export class ApiClient {
       .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
   }
 
-  delete(path: string): Observable<void> {
-    return this.http
-      .delete<void>(this.url(path))
-      .pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
+  delete<T = void>(path: string): Observable<T> {
+    return this.http.delete<T>(this.url(path)).pipe(timeout(API_TIMEOUT_MS), catchError(rethrowAsApiError));
   }
 
   /** A raw body (archive upload): no JSON encoding, a longer time limit. */
@@ -368,4 +388,8 @@ export function toApiError(error: unknown): ApiError {
 
 function appPath(id: string): string {
   return `/apps/${encodeURIComponent(id)}`;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

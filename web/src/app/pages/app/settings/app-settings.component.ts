@@ -15,6 +15,7 @@ import { MatFormFieldModule } from '@angular/material/form-field';
 import { MatInputModule } from '@angular/material/input';
 import { MatSlideToggleModule } from '@angular/material/slide-toggle';
 import { MatSnackBar } from '@angular/material/snack-bar';
+import { Router } from '@angular/router';
 import {
   DOMAIN_PATTERN,
   DOMAIN_RULE,
@@ -22,7 +23,7 @@ import {
   type AppHooksDto,
   type EnvApplyMode,
 } from '@slipway/contracts';
-import { catchError, concat, defer, EMPTY, last, of } from 'rxjs';
+import { catchError, concat, defer, EMPTY, last } from 'rxjs';
 
 import { ApiClient } from '../../../core/api/api-client.service';
 import { ApiError } from '../../../core/api/api-error';
@@ -69,12 +70,15 @@ interface BuildForm {
 export class AppSettingsComponent {
   private readonly api = inject(ApiClient);
   private readonly snackBar = inject(MatSnackBar);
+  private readonly router = inject(Router);
   protected readonly store = inject(AppContextStore);
 
   // ── env vars ──
   protected readonly envRows = signal<EnvEditorRow[] | null>(null);
   protected readonly envError = signal<string | null>(null);
   protected readonly envApply = signal<EnvApplyMode>('now');
+  /** The running release has other values than these (a change waits for the next deploy). */
+  protected readonly envPending = signal(false);
   protected readonly envSaving = signal(false);
   protected readonly envRowErrors = computed(() => envRowErrors(this.envRows() ?? []));
   protected readonly envHasErrors = computed(() => Object.keys(this.envRowErrors()).length > 0);
@@ -143,17 +147,19 @@ export class AppSettingsComponent {
   protected loadEnv(): void {
     this.envError.set(null);
     this.api.listEnvVars(this.store.appId()).subscribe({
-      next: (list) =>
+      next: (list) => {
+        this.envPending.set(list.pendingUntilNextDeploy);
         this.envRows.set(
           list.items.map((item) => ({
             name: item.name,
-            storedValue: item.value,
+            storedValue: item.value ?? '',
             revealed: false,
             editedValue: null,
             isNew: false,
             deleted: false,
           })),
-        ),
+        );
+      },
       error: (error: unknown) => {
         this.envRows.set([]);
         this.envError.set(error instanceof ApiError ? error.message : 'The variables could not be loaded.');
@@ -168,7 +174,7 @@ export class AppSettingsComponent {
       this.updateRow(index, { revealed: false });
       return;
     }
-    this.api.listEnvVars(this.store.appId(), [row.name]).subscribe({
+    this.api.revealEnvVars(this.store.appId(), [row.name]).subscribe({
       next: (list) => {
         const value = list.items.find((item) => item.name === row.name)?.value ?? '';
         this.updateRow(index, { revealed: true, storedValue: value });
@@ -231,20 +237,27 @@ export class AppSettingsComponent {
     this.envSaving.set(true);
     concat(
       changes.set.length > 0 ? defer(() => this.api.setEnvVars(appId, changes.set, apply)) : EMPTY,
-      changes.delete.length > 0 ? defer(() => this.api.deleteEnvVars(appId, changes.delete, apply)) : EMPTY,
-      of(null),
+      ...changes.delete.map((name) => defer(() => this.api.deleteEnvVar(appId, name, apply))),
     )
       .pipe(last())
       .subscribe({
-        next: () => {
+        next: (list) => {
           this.envSaving.set(false);
-          this.snackBar.open(
-            apply === 'now'
-              ? 'Saved. The app restarts with the new values.'
-              : 'Saved for the next deployment.',
-            undefined,
-            { duration: 5000 },
+          const deploymentId = list.applyDeploymentId;
+          const snack = this.snackBar.open(
+            apply === 'next-deploy'
+              ? 'Saved for the next deployment.'
+              : deploymentId
+                ? 'Saved. A release with the new values is rolling out.'
+                : 'Saved. The values apply when the app first runs.',
+            deploymentId ? 'Watch it' : undefined,
+            { duration: 6000 },
           );
+          if (deploymentId) {
+            snack
+              .onAction()
+              .subscribe(() => void this.router.navigate(['/apps', appId, 'deployments', deploymentId]));
+          }
           this.loadEnv();
           this.store.refresh();
         },
