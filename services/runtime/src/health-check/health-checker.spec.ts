@@ -56,6 +56,26 @@ describe('checkHealth', () => {
     expect(paths).toEqual(['/healthz']);
   });
 
+  it('tries a booting app quickly until it first answers, then at the normal interval', async () => {
+    const port = await closedPort();
+    const seen: number[] = [];
+    setTimeout(() => {
+      const server = createHttpServer((_req, res) => {
+        seen.push(Date.now());
+        res.end('ok');
+      });
+      servers.push(server);
+      server.listen(port, '127.0.0.1');
+    }, 100);
+    const result = await checkHealth(
+      { kind: 'http', host: '127.0.0.1', port },
+      { intervalMs: 5000, untilFirstAnswerIntervalMs: 10, attemptTimeoutMs: 200, deadlineMs: 3000 },
+    );
+    expect(result.healthy).toBe(true);
+    expect(result.attempts).toBeGreaterThan(2);
+    expect(seen).toHaveLength(1);
+  });
+
   it('becomes healthy when the app starts answering after a few failures', async () => {
     let calls = 0;
     const port = await httpServer((_req, res) => {

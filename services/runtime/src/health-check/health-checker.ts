@@ -12,6 +12,12 @@ export interface HealthCheckOptions {
   attemptTimeoutMs?: number;
   /** Pause between attempts. Default 500 ms. */
   intervalMs?: number;
+  /**
+   * Pause between attempts while nothing has answered yet (the process is still booting), when shorter than
+   * `intervalMs`: a refused connection costs nothing, and the first answer is then seen as soon as it comes.
+   * Default: `intervalMs`.
+   */
+  untilFirstAnswerIntervalMs?: number;
   /** Consecutive successful attempts needed; a failure starts the count again. Default 1. */
   successesRequired?: number;
   /** Give up this long after the start. */
@@ -100,6 +106,8 @@ export async function checkHealth(target: HealthTarget, options: HealthCheckOpti
   let attempts = 0;
   let streak = 0;
   let lastError: string | undefined;
+  /** Something has answered (even with an error status): the process is up, so the normal interval applies. */
+  let answered = false;
 
   for (;;) {
     const givenUp = await options.giveUpIf?.();
@@ -118,12 +126,17 @@ export async function checkHealth(target: HealthTarget, options: HealthCheckOpti
       if (target.kind === 'http') await httpAttempt(target, timeoutMs);
       else await tcpAttempt(target, timeoutMs);
       streak++;
+      answered = true;
       if (streak >= successesRequired) return { healthy: true, attempts, ms: Date.now() - started };
     } catch (error) {
       streak = 0;
       lastError = message(error);
+      if (/^HTTP \d+/.test(lastError)) answered = true;
     }
-    if (Date.now() + intervalMs >= deadline) {
+    const pauseMs = answered
+      ? intervalMs
+      : Math.min(intervalMs, options.untilFirstAnswerIntervalMs ?? intervalMs);
+    if (Date.now() + pauseMs >= deadline) {
       const ms = Date.now() - started;
       const reason =
         streak > 0
@@ -131,6 +144,6 @@ export async function checkHealth(target: HealthTarget, options: HealthCheckOpti
           : `${describe(target)} did not become healthy within ${options.deadlineMs} ms after ${attempts} attempts (last error: ${lastError}).`;
       return { healthy: false, reason, attempts, ms, ...(lastError ? { lastError } : {}) };
     }
-    await sleep(intervalMs);
+    await sleep(pauseMs);
   }
 }

@@ -132,7 +132,7 @@ export class ReleasesService {
     const started = Date.now();
     let startMs = 0;
     let healthyMs = 0;
-    await this.progress(
+    this.progress(
       release,
       'starting',
       `Starting ${plural(request.replicas, 'instance')} of ${request.image}.`,
@@ -141,7 +141,7 @@ export class ReleasesService {
     try {
       launched = await this.launcher.launch(request, request.replicas, async () => {
         startMs = Date.now() - started;
-        await this.progress(
+        this.progress(
           release,
           'health-check',
           `Waiting for ${plural(request.replicas, 'instance')} to pass the health check.`,
@@ -154,7 +154,7 @@ export class ReleasesService {
       return;
     }
 
-    await this.progress(
+    this.progress(
       release,
       'switching',
       `Routing ${this.routing.hostsFor(app).join(', ')} to the new release.`,
@@ -233,7 +233,7 @@ export class ReleasesService {
       .find({ appId: release.appId, releaseId: { $ne: release.releaseId } })
       .exec();
     if (others.length > 0) {
-      await this.progress(release, 'draining', `Draining ${plural(others.length, 'previous instance')}.`);
+      this.progress(release, 'draining', `Draining ${plural(others.length, 'previous instance')}.`);
     }
     // Outside the app's lock: the next release (a quick rollback) need not wait for this one's drain.
     // Instances are marked draining first, so a restart in between leaves reconciliation to finish it.
@@ -277,7 +277,11 @@ export class ReleasesService {
     this.logger.warn(`Release ${release.releaseId} of ${release.appId} failed: ${reason}`);
   }
 
-  private async progress(release: ReleaseDocument, stage: ReleaseStage, message: string): Promise<void> {
+  /**
+   * Not awaited by the flow: progress is for people watching, and one connection publishes in order, so
+   * progress still reaches the stream before the result that follows it.
+   */
+  private progress(release: ReleaseDocument, stage: ReleaseStage, message: string): void {
     const event: ReleaseProgressedEvent = {
       releaseId: release.releaseId,
       deploymentId: release.deploymentId,
@@ -286,7 +290,7 @@ export class ReleasesService {
       message,
       occurredAt: new Date().toISOString(),
     };
-    await this.publisher
+    void this.publisher
       .publish(EventSubjects.ReleaseProgressed, event, {
         messageId: `release.progressed:${release.releaseId}:${stage}:${release.attempts}`,
       })
