@@ -1,12 +1,17 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ServiceName, ServiceState } from '@slipway/contracts';
-import { startPlatform } from '@slipway/testing';
+import { makeTempDir, removeContainersByLabel, startPlatform } from '@slipway/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 // Drives the built portal (dist/web/browser, served by the real gateway) in Chromium, exactly as a user
-// would: sign up, empty dashboard, the create-app wizard, the app's pages, the profile, and the admin pages.
+// would, with every service real: sign up, the empty dashboard, the wizard with a local git repository,
+// the live build log until the app runs, the app itself through Caddy, an env change applied now, a
+// redeploy, a rollback and a typed-confirmation delete; then the profile and the admin pages.
 // Every page is saved in the light and the dark theme under test-output/screenshots/.
 
 type Platform = Awaited<ReturnType<typeof startPlatform>>;
@@ -24,16 +29,62 @@ const CHROMIUM_ARGS = [
 ];
 const PASSWORD = 'correct horse battery';
 
+const SERVER = (version: string) =>
+  `require('http').createServer((q, s) => s.end('${version} says ' + (process.env.GREETING || 'nothing')))` +
+  '.listen(process.env.PORT || 8080);\n';
+
+/** A git repository with a Dockerfile and a server that answers "<version> says <$GREETING>". */
+async function appRepo(): Promise<{ url: string; commit(version: string): Promise<void> }> {
+  const dir = await makeTempDir('slipway-web-e2e-repo-');
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', ...args], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+  await writeFile(
+    join(dir, 'Dockerfile'),
+    'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+  );
+  await writeFile(join(dir, 'server.js'), SERVER('v1'));
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-qm', 'v1');
+  return {
+    url: `file://${dir}`,
+    commit: async (version) => {
+      await writeFile(join(dir, 'server.js'), SERVER(version));
+      git('commit', '-qam', version);
+    },
+  };
+}
+
 describe('the portal in a browser', () => {
   let platform: Platform | undefined;
   let browser: Browser | undefined;
   let page: Page;
   const pageErrors: string[] = [];
   const email = `first-${Date.now()}@example.test`;
+  const scope = `web-e2e-${randomBytes(4).toString('hex')}`;
+  const portBase = 34000 + Math.floor(Math.random() * 200) * 10;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    platform = await startPlatform();
+    platform = await startPlatform({
+      env: {
+        SECRETS_KEYS: `web-e2e:${randomBytes(32).toString('base64')}`,
+        ALLOW_LOCAL_SOURCES: 'true',
+        BUILD_WORK_DIR: await makeTempDir('slipway-web-e2e-builds-'),
+        BASE_IMAGE_NODE: 'slipway-local/node:20-bookworm',
+        BASE_IMAGE_PYTHON: 'slipway-local/python:3.11-bookworm',
+        BASE_IMAGE_STATIC: 'slipway-local/static:bookworm',
+        RUNTIME_SCOPE: scope,
+        EXTRA_CONTAINER_LABELS: 'io.slipway.test=true',
+        HOST_PORT_FROM: String(portBase),
+        HOST_PORT_TO: String(portBase + 9),
+        DRAIN_GRACE_MS: '300',
+        STOP_GRACE_MS: '2000',
+      },
+    });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -43,11 +94,16 @@ describe('the portal in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
-  }, 60_000);
+    await removeContainersByLabel('io.slipway.scope', scope).catch(() => undefined);
+  }, 120_000);
 
   const url = (path: string) => new URL(path, platform!.gatewayUrl).href;
 
-  it('signs up, shows the empty dashboard, and creates an app with the wizard', async () => {
+  it('signs up, deploys a git repository with the wizard, watches it run, changes it, rolls back and deletes it', async () => {
+    const repo = await appRepo();
+    const name = `web-${randomBytes(3).toString('hex')}`;
+    const appUrl = `http://${name}.localhost:${platform!.caddy.httpPort}/`;
+
     await page.goto(url('/'));
     // Signed out: the dashboard sends the visitor to sign in.
     await page.waitForURL(/\/sign-in/);
@@ -65,45 +121,67 @@ describe('the portal in a browser', () => {
     await page.getByTestId('dashboard-empty').waitFor();
     await snap(page, 'dashboard-empty');
 
+    // Step 1: a name the API would refuse is refused here first, with the API's rule.
     await page.getByTestId('new-app').click();
-    await page.getByTestId('source-image').click();
-    await page.getByTestId('image').fill('slipway-local/node:20-bookworm');
-    // The name was suggested from the image; an invalid one is refused with the API's rule.
-    expect(await page.getByTestId('app-name').inputValue()).toBe('node');
+    await page.getByTestId('repo-url').fill(repo.url);
     await page.getByTestId('app-name').fill('My App');
     await page.getByTestId('wizard-next').click();
     await page.getByTestId('app-name-error').waitFor();
     expect(await page.getByTestId('app-name-error').textContent()).toContain('lowercase letters');
     await snap(page, 'wizard-step-1-invalid');
-
-    await page.getByTestId('app-name').fill('hello');
-    await page.getByTestId('plan-pro').click();
+    await page.getByTestId('app-name').fill(name);
     await page.getByTestId('wizard-next').click();
-    await page.getByTestId('suggest-port').click();
-    expect(await page.getByTestId('port').inputValue()).toBe('3000');
+
+    // Step 2: a .env paste becomes rows; the port is the one the fixture listens on.
+    await page.getByTestId('port').fill('8080');
     await page.getByTestId('paste-env').click();
-    await page.getByTestId('dotenv-text').fill('# settings\nGREETING="hello world"\nexport MODE=demo\n');
+    await page.getByTestId('dotenv-text').fill('# greeting\nexport GREETING="hello"\n');
     await page.getByTestId('dotenv-apply').click();
     expect(await page.getByTestId('env-name-0').inputValue()).toBe('GREETING');
-    expect(await page.getByTestId('env-value-1').inputValue()).toBe('demo');
+    expect(await page.getByTestId('env-value-0').inputValue()).toBe('hello');
     await snap(page, 'wizard-step-2');
 
+    // Deploy: the wizard opens the deployment, whose live build log fills until it runs.
     await page.getByTestId('wizard-deploy').click();
-    await page.waitForURL(/\/apps\/[^/]+\//, { timeout: 30_000 });
-    await page.getByTestId('app-title').waitFor();
-    expect(await page.getByTestId('app-title').textContent()).toBe('hello');
-    await page.waitForLoadState('networkidle').catch(() => undefined);
-    await snap(page, 'app-after-deploy');
+    await page.waitForURL(/\/apps\/[^/]+\/deployments\/[^/]+$/, { timeout: 30_000 });
+    await untilDeploymentRuns(page);
+    expect(await page.locator('[data-testid="log-pane"] .line').count()).toBeGreaterThan(0);
+    await snap(page, 'deployment-running');
+    expect(await appAnswer(browser!, appUrl, 'v1 says hello')).toBe('v1 says hello');
 
-    for (const tab of ['overview', 'deployments', 'logs', 'settings'] as const) {
+    // Settings: reveal, change and apply now; the rollout is one click away.
+    await page.getByTestId('tab-settings').click();
+    await page.getByTestId('env-reveal-GREETING').click();
+    await page.getByTestId('env-value-GREETING').fill('bonjour');
+    await snap(page, 'app-settings');
+    await page.getByTestId('env-save').click();
+    await page.getByRole('button', { name: 'Watch it' }).click();
+    await untilDeploymentRuns(page);
+    expect(await appAnswer(browser!, appUrl, 'v1 says bonjour')).toBe('v1 says bonjour');
+
+    // Redeploy picks up a new commit.
+    await repo.commit('v2');
+    await page.getByTestId('action-redeploy').click();
+    await page.waitForURL(/\/deployments\/[^/]+$/);
+    await untilDeploymentRuns(page);
+    expect(await appAnswer(browser!, appUrl, 'v2 says bonjour')).toBe('v2 says bonjour');
+
+    for (const tab of ['overview', 'deployments', 'logs'] as const) {
       await page.getByTestId(`tab-${tab}`).click();
       await page.waitForURL(new RegExp(`/${tab}$`));
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(800);
       await snap(page, `app-${tab}`);
     }
 
+    // Roll back to the release before the live one.
+    await page.getByTestId('action-more').click();
+    await page.getByTestId('action-rollback').click();
+    await page.waitForURL(/\/deployments\/[^/]+$/);
+    await untilDeploymentRuns(page);
+    expect(await appAnswer(browser!, appUrl, 'v1 says bonjour')).toBe('v1 says bonjour');
+
     await page.goto(url('/'));
-    await page.getByTestId('app-card-hello').waitFor();
+    await page.getByTestId(`app-card-${name}`).waitFor();
     expect(await page.getByTestId('total-apps').textContent()).toBe('1');
     await snap(page, 'dashboard');
 
@@ -112,8 +190,18 @@ describe('the portal in a browser', () => {
     await page.getByTestId('nav-menu').waitFor();
     await snap(page, 'dashboard-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
+
+    // Delete asks for the name.
+    await page.getByTestId(`app-card-${name}`).getByRole('link', { name, exact: true }).click();
+    await page.getByTestId('action-more').click();
+    await page.getByTestId('action-delete').click();
+    expect(await page.getByTestId('delete-confirm').isDisabled()).toBe(true);
+    await page.getByTestId('delete-confirm-input').fill(name);
+    await snap(page, 'app-delete-confirm');
+    await page.getByTestId('delete-confirm').click();
+    await page.getByTestId('dashboard-empty').waitFor();
     expect(pageErrors).toEqual([]);
-  }, 120_000);
+  }, 420_000);
 
   it('creates an API token and shows its value once', async () => {
     await page.goto(url('/profile'));
@@ -145,10 +233,58 @@ describe('the portal in a browser', () => {
   }, 120_000);
 });
 
+/** Waits on a deployment page until it shows Running; fails with the page's failure reason otherwise. */
+async function untilDeploymentRuns(page: Page): Promise<void> {
+  const badge = page.getByTestId('deployment-state');
+  const deadline = Date.now() + 150_000;
+  await badge.waitFor();
+  for (;;) {
+    const state = await badge.getAttribute('data-state');
+    if (state === 'Running') {
+      return;
+    }
+    if (state === 'Failed' || state === 'Cancelled' || state === 'Superseded' || Date.now() > deadline) {
+      await page.screenshot({ path: join(SCREENSHOTS, 'deployment-failure.png'), fullPage: true });
+      const reason = await page
+        .getByTestId('failure-reason')
+        .textContent()
+        .catch(() => null);
+      throw new Error(`The deployment shows ${state}${reason ? `: ${reason.trim()}` : ''} (${page.url()})`);
+    }
+    await page.waitForTimeout(500);
+  }
+}
+
+/**
+ * What the app answers through Caddy, as a visitor's browser sees it (`*.localhost` is loopback): the
+ * expected text as soon as it shows (a replaced release may answer for a moment while it drains), else
+ * the last answer after 20 s.
+ */
+async function appAnswer(browser: Browser, appUrl: string, expected: string): Promise<string> {
+  const visitor = await browser.newPage();
+  try {
+    const deadline = Date.now() + 20_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      const response = await visitor.goto(appUrl).catch(() => null);
+      text = (await visitor.textContent('body').catch(() => null))?.trim() ?? '';
+      if (response?.ok() && text === expected) {
+        return text;
+      }
+      await visitor.waitForTimeout(500);
+    }
+    return text;
+  } finally {
+    await visitor.close();
+  }
+}
+
 /** Saves the page as `<name>-light.png` and `<name>-dark.png` (the portal follows the system theme). */
 async function snap(page: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
+    // Some Material colours (tab labels) change with a short transition.
+    await page.waitForTimeout(300);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${scheme}.png`), fullPage: true });
   }
   await page.emulateMedia({ colorScheme: 'light' });

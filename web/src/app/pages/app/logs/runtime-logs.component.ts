@@ -45,7 +45,7 @@ export class RuntimeLogsComponent {
   private readonly snackBar = inject(MatSnackBar);
   private readonly store = inject(AppContextStore);
 
-  protected readonly source = signal<LogSource | ''>('runtime');
+  protected readonly source = signal<LogSource | ''>('');
   protected readonly stream = signal<'stdout' | 'stderr' | ''>('');
   protected readonly level = signal<LogLevel | ''>('');
   protected readonly paused = signal(false);
