@@ -24,6 +24,7 @@ export * from './releases/runtime-status.dto';
 export * from './apps/env-vars.requests';
 export * from './apps/lifecycle.requests';
 export * from './apps/hooks.requests';
+export * from './apps/notifications.requests';
 export * from './deployments/deploy-requested.event';
 export * from './deployments/deployment.dto';
 export * from './deployments/deployment.events';

@@ -66,6 +66,9 @@ export const QuerySubjects = {
   DeploymentsStatus: 'rpc.deployments.status',
   DeploymentsCancel: 'rpc.deployments.cancel',
   ReleasesList: 'rpc.releases.list',
+  AppsNotificationsList: 'rpc.apps.notifications.list',
+  AppsNotificationsAdd: 'rpc.apps.notifications.add',
+  AppsNotificationsDelete: 'rpc.apps.notifications.delete',
 } as const;
 export type QuerySubject = (typeof QuerySubjects)[keyof typeof QuerySubjects];
 

@@ -6,6 +6,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { EnvVarsModule } from './env-vars/env-vars.module';
 import { HooksModule } from './hooks/hooks.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { SecretsModule } from './secrets/secrets.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         EnvVarsModule,
         LifecycleModule,
         HooksModule,
+        NotificationsModule,
       ],
     };
   }

@@ -245,6 +245,8 @@ describe('gateway: apps, env vars, deployments and webhooks', () => {
       ['POST', `/apps/${app.id}/rollback`, { releaseId: '0'.repeat(24) }],
       ['GET', `/apps/${app.id}/releases`],
       ['GET', `/apps/${app.id}/status`],
+      ['GET', `/apps/${app.id}/notifications`],
+      ['POST', `/apps/${app.id}/notifications`, { url: 'https://example.com/hook' }],
       ['GET', `/deployments/${deployment.id}`],
       ['GET', `/deployments/${deployment.id}/status`],
       ['POST', `/deployments/${deployment.id}/cancel`],

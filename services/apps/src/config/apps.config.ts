@@ -38,4 +38,20 @@ export class AppsConfig extends BaseServiceConfig {
   @Min(200)
   @Max(300_000)
   DEPLOYMENT_SWEEP_INTERVAL_MS: number = 5000;
+
+  /** Outgoing notification webhooks: first retry after this long, doubling each time. */
+  @IsInt()
+  @Min(100)
+  NOTIFICATION_RETRY_BASE_MS: number = 5000;
+
+  /** Attempts before a notification is given up. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  NOTIFICATION_MAX_ATTEMPTS: number = 8;
+
+  @IsInt()
+  @Min(500)
+  @Max(60_000)
+  NOTIFICATION_TIMEOUT_MS: number = 5000;
 }

@@ -18,6 +18,7 @@ import { AppsService } from '../apps/apps.service';
 import { AppDocument } from '../apps/schemas/app.schema';
 import { AppsConfig } from '../config/apps.config';
 import { EnvVarStore } from '../env-vars/env-var.store';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PendingEvent } from '../outbox/outbox.service';
 import { canTransition, deadlineFor, DeploymentTimeouts, isFinal } from './deployment-state-machine';
 import { Deployment, DeploymentDocument } from './schemas/deployment.schema';
@@ -56,6 +57,7 @@ export class DeploymentTransitions {
     private readonly apps: AppsService,
     private readonly envVars: EnvVarStore,
     private readonly publisher: EventPublisher,
+    private readonly notifications: NotificationsService,
     config: AppsConfig,
   ) {
     this.timeouts = {
@@ -128,13 +130,37 @@ export class DeploymentTransitions {
         .exec();
       if (result.modifiedCount === 1) {
         const updated = await this.deployments.findById(current._id).exec();
-        if (updated) await this.flush(updated);
+        if (updated) {
+          await this.flush(updated);
+          await this.notify(current.state, updated);
+        }
         return updated;
       }
       current = await this.deployments.findById(current._id).exec();
     }
     if (!current) return null;
     throw new Error(`Deployment ${current._id.toHexString()} kept changing under a concurrent update`);
+  }
+
+  /** A deployment that went live or failed tells the app's notification webhooks. */
+  private async notify(from: DeploymentState, deployment: DeploymentDocument): Promise<void> {
+    const event =
+      deployment.state === 'running' && from === 'releasing'
+        ? 'deployment.succeeded'
+        : deployment.state === 'failed'
+          ? 'deployment.failed'
+          : null;
+    if (!event) return;
+    await this.notifications.deploymentSettled(event, {
+      id: deployment._id.toHexString(),
+      appId: deployment.appId,
+      appName: deployment.appName,
+      state: deployment.state,
+      trigger: deployment.trigger,
+      url: deployment.url,
+      commitSha: deployment.commitSha,
+      reason: deployment.reason,
+    });
   }
 
   /** Publishes the events a deployment owes; on failure they stay for the sweeper. */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppsModule } from '../apps/apps.module';
 import { EnvVarStoreModule } from '../env-vars/env-var-store.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { AppLocks } from './app-locks';
 import { DeployRequestsService } from './deploy-requests.service';
 import { DeploymentEventsService } from './deployment-events.service';
@@ -20,6 +21,7 @@ import { Release, ReleaseSchema } from './schemas/release.schema';
     ]),
     AppsModule,
     EnvVarStoreModule,
+    NotificationsModule,
   ],
   controllers: [DeploymentsHandler],
   providers: [

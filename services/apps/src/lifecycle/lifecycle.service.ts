@@ -17,6 +17,7 @@ import { AppDocument } from '../apps/schemas/app.schema';
 import { AppsConfig } from '../config/apps.config';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { EnvVarStore } from '../env-vars/env-var.store';
+import { NotificationsService } from '../notifications/notifications.service';
 import { Outbox } from '../outbox/outbox.service';
 
 const POWER_SUBJECTS: Record<AppPowerAction, string> = {
@@ -39,6 +40,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
     private readonly deployments: DeploymentsService,
     private readonly envVars: EnvVarStore,
     private readonly outbox: Outbox,
+    private readonly notifications: NotificationsService,
     private readonly config: AppsConfig,
   ) {}
 
@@ -84,6 +86,7 @@ export class LifecycleService implements OnApplicationBootstrap, OnApplicationSh
   private async finishDeletion(appId: string): Promise<void> {
     await this.deployments.removeForApp(appId);
     await this.envVars.removeAll(appId);
+    await this.notifications.removeAll(appId);
     await this.apps.removeDeleted(appId);
   }
 
