@@ -185,7 +185,12 @@ export class AppsHarness {
     });
   }
 
-  async deploymentIn(actor: Actor, deploymentId: string, state: string): Promise<DeploymentDto> {
+  async deploymentIn(
+    actor: Actor,
+    deploymentId: string,
+    state: string,
+    timeoutMs = 30_000,
+  ): Promise<DeploymentDto> {
     return waitFor(
       async () => {
         const deployment = await this.rpc<DeploymentDto>('rpc.deployments.get', { actor, deploymentId });
@@ -194,7 +199,7 @@ export class AppsHarness {
         }
         return deployment;
       },
-      { timeoutMs: 20_000, intervalMs: 150, description: `deployment ${deploymentId} to be ${state}` },
+      { timeoutMs, intervalMs: 150, description: `deployment ${deploymentId} to be ${state}` },
     );
   }
 

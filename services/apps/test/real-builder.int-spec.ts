@@ -6,8 +6,11 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppsHarness, appName, userActor } from './apps-harness';
 
-/** A one-commit git repository holding a tiny Node server and its Dockerfile; returns its file:// URL. */
-async function serverRepo(): Promise<{ url: string; sha: string }> {
+/**
+ * A one-commit git repository holding a tiny Node server and its Dockerfile; returns its file:// URL.
+ * `slowStep` adds a build step that takes that long (and a fresh layer every time), to kill a build midway.
+ */
+async function serverRepo(slowStep?: { seconds: number }): Promise<{ url: string; sha: string }> {
   const dir = await makeTempDir('slipway-apps-repo-');
   await writeFile(
     join(dir, 'Dockerfile'),
@@ -15,6 +18,7 @@ async function serverRepo(): Promise<{ url: string; sha: string }> {
       'FROM slipway-local/node:20-bookworm',
       'WORKDIR /app',
       'COPY server.js .',
+      ...(slowStep ? [`RUN echo ${Date.now()} && sleep ${slowStep.seconds}`] : []),
       'CMD ["node", "server.js"]',
       '',
     ].join('\n'),
@@ -107,5 +111,33 @@ describe('apps with the real builder', () => {
     expect(
       apps.events(EventSubjects.BuildSucceeded, (payload) => payload['deploymentId'] === deployment.id),
     ).toHaveLength(1);
+  });
+
+  it('still reaches releasing when the builder is killed in the middle of the build', async () => {
+    const repo = await serverRepo({ seconds: 4 });
+    const app = await apps.rpc<AppDto>('rpc.apps.create', {
+      actor: owner,
+      name: appName('crash'),
+      repoUrl: repo.url,
+      port: 8080,
+    });
+    appIds.push(app.id);
+    const deployment = await apps.rpc<DeploymentDto>('rpc.deployments.create', {
+      actor: owner,
+      appId: app.id,
+    });
+    await apps.deploymentIn(owner, deployment.id, 'building');
+
+    await apps.platform.killService('builder');
+    await apps.platform.startService('builder');
+
+    const releasing = await apps.deploymentIn(owner, deployment.id, 'releasing');
+    expect(releasing.imageTag).toBe(`slipway/${app.name}:${deployment.id}`);
+    expect(releasing.transitions.map((transition) => transition.to)).toEqual([
+      'queued',
+      'cloning',
+      'building',
+      'releasing',
+    ]);
   });
 });
