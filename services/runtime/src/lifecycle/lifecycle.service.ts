@@ -144,6 +144,7 @@ export class LifecycleService {
       const app = await this.apps.findOne({ appId: event.appId }).exec();
       const appName = app?.appName ?? event.appName;
       await this.routing.remove(appName);
+      await this.launcher.drainsSettled(event.appId);
       await this.launcher.remove(await this.instances.find({ appId: event.appId }).exec(), 1000);
       const leftovers = await this.driver.listManagedInstances({ appId: event.appId });
       await Promise.all(

@@ -46,6 +46,7 @@ function parseLabels(value: string): Record<string, string> {
 export class InstanceLauncher {
   private readonly logger = new Logger(InstanceLauncher.name);
   private readonly labels: Record<string, string>;
+  private readonly drains = new Map<string, Set<Promise<void>>>();
 
   constructor(
     @Inject(RUNTIME_DRIVER) private readonly driver: RuntimeDriver,
@@ -232,20 +233,34 @@ export class InstanceLauncher {
   }
 
   /** Instances the route no longer sends to: finish their in-flight requests (grace period), then remove them. */
-  async drain(instances: Array<Pick<Instance, 'instanceId'>>): Promise<void> {
+  async drain(instances: Array<Pick<Instance, 'instanceId' | 'appId'>>): Promise<void> {
     await (
       await this.beginDrain(instances)
     ).done;
   }
 
   /** Marks the instances draining, and returns once that is recorded; `done` settles when they are removed. */
-  async beginDrain(instances: Array<Pick<Instance, 'instanceId'>>): Promise<{ done: Promise<void> }> {
+  async beginDrain(
+    instances: Array<Pick<Instance, 'instanceId' | 'appId'>>,
+  ): Promise<{ done: Promise<void> }> {
     if (instances.length === 0) return { done: Promise.resolve() };
     const ids = instances.map((instance) => instance.instanceId);
     await this.instances
       .updateMany({ instanceId: { $in: ids }, health: { $ne: 'stopped' } }, { $set: { health: 'draining' } })
       .exec();
     const done = sleep(this.config.DRAIN_GRACE_MS).then(() => this.remove(instances));
+    for (const appId of new Set(instances.map((instance) => instance.appId))) {
+      const pending = this.drains.get(appId) ?? new Set<Promise<void>>();
+      const tracked = done.catch(() => undefined).finally(() => pending.delete(tracked));
+      pending.add(tracked);
+      this.drains.set(appId, pending);
+    }
     return { done };
+  }
+
+  /** Waits for the app's drains still running in the background (before removing the whole app). */
+  async drainsSettled(appId: string): Promise<void> {
+    await Promise.all([...(this.drains.get(appId) ?? [])]);
+    this.drains.delete(appId);
   }
 }

@@ -1,5 +1,10 @@
 import { AppRuntimeStatusDto, AppMetricsDto, EventSubjects, QuerySubjects } from '@slipway/contracts';
 import { nestRpcRequest, waitFor } from '@slipway/testing';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { continuousLoad, RuntimeHarness } from '../runtime-harness';
 
 jest.setTimeout(180_000);
@@ -8,12 +13,35 @@ describe('runtime lifecycle, crashes and status (real Docker, Caddy, NATS, Ferre
   let runtime: RuntimeHarness;
 
   beforeAll(async () => {
-    runtime = await RuntimeHarness.start();
+    runtime = await RuntimeHarness.start({ KEEP_RELEASES_PER_APP: '2' });
   });
 
   afterAll(async () => {
     await runtime?.stop();
   });
+
+  /** An image as the builder makes them: labelled as Slipway's build of this app. */
+  const builtImage = async (appId: string, tag: string): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'slipway-kept-image-'));
+    try {
+      await writeFile(
+        join(dir, 'Dockerfile'),
+        `FROM ${runtime.image}\nLABEL io.slipway.managed-by=slipway io.slipway.kind=build io.slipway.app=${appId} build.tag=${tag}\n`,
+      );
+      await promisify(execFile)('docker', ['build', '-q', '-t', tag, dir]);
+      return tag;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const imageExists = (tag: string) =>
+    runtime.docker
+      .getImage(tag)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
 
   const releasesRunning = async (appName: string) =>
     (await runtime.containers(appName)).filter((container) => container.State === 'running');
@@ -206,5 +234,41 @@ describe('runtime lifecycle, crashes and status (real Docker, Caddy, NATS, Ferre
     expect(await runtime.result('delete:app-doomed')).toMatchObject({
       subject: EventSubjects.AppRuntimeRemoved,
     });
+  });
+
+  it("keeps the last releases' images for rollback without a rebuild, and removes them with the app", async () => {
+    const tags = await Promise.all(
+      [1, 2, 3].map((n) => builtImage('app-kept', `slipway-test/kept:${n}-${Date.now().toString(36)}`)),
+    );
+    const [first, second, third] = [
+      await runtime.deploy('kept', { image: tags[0] }),
+      await runtime.deploy('kept', { image: tags[1] }),
+      await runtime.deploy('kept', { image: tags[2] }),
+    ];
+    expect(first).not.toBe(second);
+    await waitFor(async () => !(await imageExists(tags[0] ?? '')), {
+      timeoutMs: 20_000,
+      description: 'the oldest release image to be removed (2 kept)',
+    });
+    expect(await imageExists(tags[1] ?? '')).toBe(true);
+    expect(await imageExists(tags[2] ?? '')).toBe(true);
+
+    // Rollback: the kept image of the previous release, run again as a new release.
+    const rollback = await runtime.deploy('kept', {
+      image: tags[1],
+      reason: 'rollback',
+      env: { RELEASE_MARK: second },
+    });
+    expect(await runtime.get('kept.localhost')).toEqual({ status: 200, body: `release=${second}` });
+    expect(runtime.releases.get(rollback)?.live?.previousReleaseId).toBe(third);
+
+    await runtime.publish(EventSubjects.AppDeleted, {
+      appId: 'app-kept',
+      appName: 'kept',
+      deletedAt: new Date().toISOString(),
+    });
+    await runtime.result('delete:app-kept');
+    expect(await runtime.containers('kept')).toEqual([]);
+    for (const tag of tags) expect(await imageExists(tag ?? '')).toBe(false);
   });
 });

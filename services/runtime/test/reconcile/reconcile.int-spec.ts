@@ -1,4 +1,4 @@
-import { waitFor } from '@slipway/testing';
+import { renderCaddyBaseConfig, waitFor } from '@slipway/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RuntimeHarness, TEST_LABEL } from '../runtime-harness';
 
@@ -166,5 +166,25 @@ describe('runtime reconciliation (real Docker, Caddy, NATS, FerretDB)', () => {
       [3, true],
     ]);
     expect(crashesOf()[2]).toMatchObject({ releaseId, restartCount: 3 });
+  });
+
+  it('rebuilds every app route from its database when Caddy comes back with only its base config', async () => {
+    const [one, two] = [await runtime.deploy('rebuilt-one'), await runtime.deploy('rebuilt-two')];
+    const { adminUrl, httpPort } = runtime.platform.caddy;
+    // What a restarted Caddy serves: the base config (catch-all 404) and no app route.
+    const reloaded = await fetch(`${adminUrl}/load`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: await renderCaddyBaseConfig(httpPort, new URL(adminUrl).host),
+    });
+    expect(reloaded.status).toBe(200);
+    expect((await runtime.get('rebuilt-one.localhost')).status).toBe(404);
+
+    await waitFor(
+      async () =>
+        (await runtime.get('rebuilt-one.localhost')).body === `release=${one}` &&
+        (await runtime.get('rebuilt-two.localhost')).body === `release=${two}`,
+      { timeoutMs: 15_000, description: 'both routes to be rebuilt' },
+    );
   });
 });
