@@ -33,18 +33,17 @@ const SERVER = (version: string) =>
   `require('http').createServer((q, s) => s.end('${version} says ' + (process.env.GREETING || 'nothing')))` +
   '.listen(process.env.PORT || 8080);\n';
 
-/** A git repository with a Dockerfile and a server that answers "<version> says <$GREETING>". */
-async function appRepo(): Promise<{ url: string; commit(version: string): Promise<void> }> {
+/** A git repository with a server that answers "<version> says <$GREETING>" and a Dockerfile for it. */
+async function appRepo(
+  dockerfile = 'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
+): Promise<{ url: string; commit(version: string): Promise<void> }> {
   const dir = await makeTempDir('slipway-web-e2e-repo-');
   const git = (...args: string[]) =>
     execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@e', ...args], {
       cwd: dir,
       stdio: 'ignore',
     });
-  await writeFile(
-    join(dir, 'Dockerfile'),
-    'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY server.js .\nCMD ["node", "server.js"]\n',
-  );
+  await writeFile(join(dir, 'Dockerfile'), dockerfile);
   await writeFile(join(dir, 'server.js'), SERVER('v1'));
   git('init', '-q', '-b', 'main');
   git('add', '-A');
@@ -107,6 +106,13 @@ describe('the portal in a browser', () => {
     await page.goto(url('/'));
     // Signed out: the dashboard sends the visitor to sign in.
     await page.waitForURL(/\/sign-in/);
+    // The first Tab reaches the skip link, and it moves focus to the page.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe(
+      'Skip to main content',
+    );
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main-content');
     await snap(page, 'sign-in');
 
     await page.getByRole('link', { name: 'Create an account' }).click();
@@ -200,6 +206,19 @@ describe('the portal in a browser', () => {
     await snap(page, 'app-delete-confirm');
     await page.getByTestId('delete-confirm').click();
     await page.getByTestId('dashboard-empty').waitFor();
+
+    // A build that fails shows where it stopped and why, next to its log.
+    const broken = await appRepo('FROM slipway-local/node:20-bookworm\nRUN echo "no such tool" && exit 3\n');
+    await page.getByTestId('new-app').click();
+    await page.getByTestId('repo-url').fill(broken.url);
+    await page.getByTestId('app-name').fill(`${name}-broken`);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-deploy').click();
+    await page.waitForURL(/\/deployments\/[^/]+$/, { timeout: 30_000 });
+    await page.locator('[data-testid="deployment-state"][data-state="Failed"]').waitFor({ timeout: 120_000 });
+    await page.getByTestId('failure-reason').waitFor();
+    expect(await page.locator('[data-testid="stage-bar"] [data-status="failed"]').count()).toBe(1);
+    await snap(page, 'deployment-failed');
     expect(pageErrors).toEqual([]);
   }, 420_000);
 
@@ -281,6 +300,8 @@ async function appAnswer(browser: Browser, appUrl: string, expected: string): Pr
 
 /** Saves the page as `<name>-light.png` and `<name>-dark.png` (the portal follows the system theme). */
 async function snap(page: Page, name: string): Promise<void> {
+  // A full-page capture of a scrolled page draws the sticky toolbar mid-page.
+  await page.evaluate(() => window.scrollTo(0, 0));
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     // Some Material colours (tab labels) change with a short transition.

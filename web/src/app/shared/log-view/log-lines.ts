@@ -17,7 +17,7 @@ export interface LogViewLine {
   step: boolean;
 }
 
-const ERROR_WORDS = /\b(error|err!|fatal|panic|exception|failed)\b/i;
+const ERROR_WORDS = /\b(error|fatal|panic|exception|failed)\b|\berr!/i;
 const WARN_WORDS = /\b(warn|warning|deprecated)\b/i;
 const STEP_LINE = /^(Step \d+\/\d+ :|#\d+ \[)/;
 const NOISE_LINE = /^( ---> |Removing intermediate container|Successfully tagged )/;
