@@ -58,6 +58,19 @@ describe('builder: from source to image', () => {
     expect(record.timings.map((timing) => timing.stage)).toEqual(
       expect.arrayContaining(['clone', 'detect', 'install']),
     );
+
+    // Slipway's labels, all applied by one LABEL step (each step is a container commit).
+    const image = await builder.docker.getImage(result.succeeded?.imageTag ?? '').inspect();
+    expect(image.Config.Labels).toMatchObject({
+      'io.slipway.managed-by': 'slipway',
+      'io.slipway.kind': 'build',
+      'io.slipway.app': 'app-node-npm',
+      'io.slipway.deployment': deploymentId,
+    });
+    const labelSteps = builder
+      .observe(deploymentId)
+      .logs.filter((line) => /^Step \d+\/\d+ : LABEL /.test(line.text));
+    expect(labelSteps).toHaveLength(1);
   });
 
   it('reuses the dependency layer when the lockfile did not change', async () => {
@@ -106,6 +119,12 @@ describe('builder: from source to image', () => {
     expect(result.succeeded?.detection.reasons.join(' | ')).toMatch(reason);
     const served = await builder.serve(result.succeeded?.imageTag ?? '');
     expect(served.body).toContain(expectedBody);
+    const image = await builder.docker.getImage(result.succeeded?.imageTag ?? '').inspect();
+    expect(image.Config.Labels).toMatchObject({
+      'io.slipway.kind': 'build',
+      'io.slipway.app': `app-${fixture}`,
+      'io.slipway.deployment': deploymentId,
+    });
   });
 
   it('fails a broken build with a readable reason and the failing lines', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerignoreFilter } from './docker-image-builder';
+import { dockerignoreFilter, labelledDockerfile } from './docker-image-builder';
 
 describe('dockerignoreFilter', () => {
   function contextWith(dockerignore?: string): string {
@@ -31,5 +31,42 @@ describe('dockerignoreFilter', () => {
   it('sends everything when there is no .dockerignore', () => {
     const dir = contextWith();
     expect(dockerignoreFilter(dir, 'Dockerfile')(join(dir, 'node_modules'))).toBe(false);
+  });
+});
+
+describe('labelledDockerfile', () => {
+  const labels = { 'io.slipway.app': 'app-1', 'io.slipway.deployment': 'd0c', 'io.slipway.kind': 'build' };
+
+  function contextWith(files: Record<string, string>): string {
+    const dir = mkdtempSync(join(tmpdir(), 'slipway-context-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    return dir;
+  }
+
+  it('appends all labels as one LABEL instruction when the Dockerfile stays out of the copied source', async () => {
+    const dir = contextWith({ Dockerfile: 'FROM base\nCMD ["node"]', '.dockerignore': 'Dockerfile\n' });
+    const text = (await labelledDockerfile(dir, 'Dockerfile', labels))?.toString('utf8');
+    expect(text).toBe(
+      'FROM base\nCMD ["node"]\nLABEL io.slipway.app=app-1 io.slipway.deployment=d0c io.slipway.kind=build\n',
+    );
+  });
+
+  it('leaves the labels to Docker when the Dockerfile is part of the copied source', async () => {
+    expect(await labelledDockerfile(contextWith({ Dockerfile: 'FROM base\n' }), 'Dockerfile', labels)).toBe(
+      undefined,
+    );
+    const kept = contextWith({ Dockerfile: 'FROM base\n', '.dockerignore': 'node_modules\n' });
+    expect(await labelledDockerfile(kept, 'Dockerfile', labels)).toBe(undefined);
+  });
+
+  it('leaves the labels to Docker when the appended line would not be an instruction of its own', async () => {
+    const continued = contextWith({
+      Dockerfile: 'FROM base\nRUN true \\\n',
+      '.dockerignore': 'Dockerfile\n',
+    });
+    expect(await labelledDockerfile(continued, 'Dockerfile', labels)).toBe(undefined);
+    const plain = contextWith({ Dockerfile: 'FROM base\n', '.dockerignore': 'Dockerfile\n' });
+    expect(await labelledDockerfile(plain, 'Dockerfile', { 'io.slipway.app': '$HOME' })).toBe(undefined);
+    expect(await labelledDockerfile(plain, 'Dockerfile', { 'io.slipway.app': 'two words' })).toBe(undefined);
   });
 });

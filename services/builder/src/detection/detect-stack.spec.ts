@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { copyFixture, type FixtureName, FIXTURE_NAMES, fixturePath, removeCopy } from '../../test/fixtures';
 import { type BaseImages, type BuildPlan, DetectionError, type InstructionStage } from './build-plan';
 import { parseDockerfile } from './dockerfile-parser';
-import { DEFAULT_DOCKERIGNORE } from './dockerignore';
+import { DEFAULT_DOCKERIGNORE, DOCKERFILE_EXCLUSION } from './dockerignore';
 import { detectStack } from './detect-stack';
 
 const baseImages: BaseImages = {
@@ -594,23 +594,34 @@ describe('detectStack: build context', () => {
     expect(rules.ignores('node_modules')).toBe(true);
     expect(rules.ignores('packages/a/node_modules')).toBe(true);
     expect(rules.ignores('.git')).toBe(true);
-    expect(rules.ignores('.slipway/Dockerfile')).toBe(false);
+    // Docker reads the generated Dockerfile (it is always sent) but does not copy it into the image.
+    expect(rules.ignores('.slipway/Dockerfile')).toBe(true);
+    expect(rules.ignores('.slipway/ca.crt')).toBe(false);
     expect(rules.ignores('package-lock.json')).toBe(false);
   });
 
   it('keeps the repository’s .dockerignore, adding an exception only when it would leave out .slipway/', async () => {
     const kept = await detect('node-npm', {}, (dir) => writeFile(join(dir, '.dockerignore'), 'coverage\n'));
-    expect(await readFile(join(kept.contextDir, '.dockerignore'), 'utf8')).toBe('coverage\n');
+    expect(await readFile(join(kept.contextDir, '.dockerignore'), 'utf8')).toBe(
+      `coverage\n${DOCKERFILE_EXCLUSION}`,
+    );
     expect(kept.reasons).toContain('using the repository’s .dockerignore');
+    const leavesOut = await detect('node-npm', {}, (dir) =>
+      writeFile(join(dir, '.dockerignore'), 'coverage\n.slipway/Dockerfile\n'),
+    );
+    expect(await readFile(join(leavesOut.contextDir, '.dockerignore'), 'utf8')).toBe(
+      'coverage\n.slipway/Dockerfile\n',
+    );
 
     const allowList = '*\n!package.json\n!package-lock.json\n!server.js';
     const amended = await detect('node-npm', {}, (dir) => writeFile(join(dir, '.dockerignore'), allowList));
     const text = await readFile(join(amended.contextDir, '.dockerignore'), 'utf8');
     expect(text.startsWith(`${allowList}\n`)).toBe(true);
     const rules = ignore().add(text);
-    for (const path of ['.slipway', '.slipway/Dockerfile', '.slipway/ca.crt', 'server.js']) {
+    for (const path of ['.slipway', '.slipway/ca.crt', 'server.js']) {
       expect(rules.ignores(path)).toBe(false);
     }
+    expect(rules.ignores('.slipway/Dockerfile')).toBe(true);
     expect(rules.ignores('README.md')).toBe(true);
   });
 });
