@@ -60,17 +60,17 @@ export class ReleasesService {
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    void this.run(request.releaseId);
+    void this.run(request.releaseId, request.appId);
   }
 
   /** Runs a stored release that is still `starting`, unless this process already runs it. */
-  async run(releaseId: string): Promise<void> {
+  async run(releaseId: string, knownAppId?: string): Promise<void> {
     if (this.running.has(releaseId)) return;
     this.running.add(releaseId);
     try {
-      const release = await this.releases.findOne({ releaseId }).exec();
-      if (!release || release.status !== 'starting') return;
-      await this.locks.run(release.appId, () => this.rollOut(releaseId));
+      const appId = knownAppId ?? (await this.releases.findOne({ releaseId }).exec())?.appId;
+      if (appId === undefined) return;
+      await this.locks.run(appId, () => this.rollOut(releaseId));
     } catch (error) {
       // Left `starting`: reconciliation runs it again.
       this.logger.error(`Release ${releaseId} interrupted: ${(error as Error).message}`);
@@ -96,23 +96,26 @@ export class ReleasesService {
     if (!release) return;
     const request = release.request;
     const requestedAt = Date.parse(request.requestedAt);
-    const app = await this.apps
-      .findOneAndUpdate(
-        { appId: request.appId },
-        {
-          $set: { appName: request.appName, domains: request.domains },
-          $setOnInsert: { appId: request.appId, desiredReplicas: request.replicas, stopped: false },
-        },
-        { upsert: true, new: true },
-      )
-      .exec();
+    const [app, leftovers] = await Promise.all([
+      this.apps
+        .findOneAndUpdate(
+          { appId: request.appId },
+          {
+            $set: { appName: request.appName, domains: request.domains },
+            $setOnInsert: { appId: request.appId, desiredReplicas: request.replicas, stopped: false },
+          },
+          { upsert: true, new: true },
+        )
+        .exec(),
+      this.instances.find({ releaseId }).exec(),
+    ]);
     if (app.currentReleaseId === releaseId) {
       // Interrupted after the switch was recorded: only the finishing steps are left.
       await this.finish(release, app.previousReleaseId, { startMs: 0, healthyMs: 0, switchMs: 0 });
       return;
     }
     // Instances of an earlier, interrupted attempt never received traffic.
-    await this.launcher.remove(await this.instances.find({ releaseId }).exec(), 0);
+    await this.launcher.remove(leftovers, 0);
     if (release.attempts > MAX_ATTEMPTS) {
       await this.fail(
         release,
