@@ -153,6 +153,9 @@ describe('the portal in a browser', () => {
     await untilDeploymentRuns(page);
     expect(await page.locator('[data-testid="log-pane"] .line').count()).toBeGreaterThan(0);
     await snap(page, 'deployment-running');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await snap(page, 'deployment-running-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(await appAnswer(browser!, appUrl, 'v1 says hello')).toBe('v1 says hello');
 
     // Settings: reveal, change and apply now; the rollout is one click away.

@@ -5,6 +5,7 @@ import { RouterLink } from '@angular/router';
 import { catchError, forkJoin, map, Observable, of, switchMap } from 'rxjs';
 
 import { ApiClient } from '../../core/api/api-client.service';
+import { AuthStore } from '../../core/auth/auth.store';
 import { triggerLabel } from '../../shared/apps/app-state';
 import { formatDuration } from '../../shared/format/duration';
 import { IconComponent } from '../../shared/icon/icon.component';
@@ -39,6 +40,23 @@ const DETAILED_APPS = 30;
 })
 export class DashboardPageComponent {
   private readonly api = inject(ApiClient);
+  protected readonly auth = inject(AuthStore);
+
+  /** Administrators see every app, so the list says whose each one is. */
+  private readonly owners = resource(() =>
+    this.auth.isAdmin()
+      ? this.api.listUsers({ limit: 200 }).pipe(
+          map((page) => new Map(page.items.map((user) => [user.id, user.email]))),
+          catchError(() => of(new Map<string, string>())),
+        )
+      : of(new Map<string, string>()),
+  );
+  protected ownerOf(ownerId: string): string | null {
+    if (!this.auth.isAdmin() || ownerId === this.auth.user()?.id) {
+      return null;
+    }
+    return this.owners.value()?.get(ownerId) ?? ownerId;
+  }
 
   protected readonly facts = resource(() => this.loadFacts(), { pollMs: REFRESH_MS });
   protected readonly view = computed(() => {

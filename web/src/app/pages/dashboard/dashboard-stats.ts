@@ -33,6 +33,7 @@ export interface DayBar {
 export interface AppRow {
   id: string;
   name: string;
+  ownerId: string;
   url: string | null;
   state: AppStateView;
   lastDeploy: DeploymentDto | null;
@@ -86,6 +87,7 @@ export function toDashboardView(facts: readonly AppFacts[], nowMs: number): Dash
       return {
         id: app.id,
         name: app.name,
+        ownerId: app.ownerId,
         url: app.url,
         state: appState(app, lastDeploy, runtime),
         lastDeploy,
