@@ -57,6 +57,8 @@ export class RuntimeHarness {
   readonly releases = new Map<string, ObservedRelease>();
   readonly results = new Map<string, { subject: string; event: AppLifecycleResultEvent }>();
   readonly crashes: InstanceCrashedEvent[] = [];
+  /** Every release request published, by release id (to deliver one again). */
+  readonly requests = new Map<string, ReleaseRequestedEvent>();
   readonly logLines: Array<LogBatchEvent['lines'][number] & { appId: string }> = [];
 
   private constructor(
@@ -155,6 +157,7 @@ export class RuntimeHarness {
       requestedAt: new Date().toISOString(),
     };
     this.entry(releaseId);
+    this.requests.set(releaseId, event);
     await this.nats.jetstream().publish(EventSubjects.ReleaseRequested, codec.encode(event), {
       msgID: `release.requested:${releaseId}`,
     });
@@ -193,6 +196,18 @@ export class RuntimeHarness {
 
   async publish(subject: string, payload: object): Promise<void> {
     await this.nats.jetstream().publish(subject, codec.encode(payload));
+  }
+
+  /** Waits until the runtime's durable consumer has been handed and has acknowledged everything. */
+  async consumerIdle(durableName: string): Promise<void> {
+    const manager = await this.nats.jetstreamManager();
+    await waitFor(
+      async () => {
+        const info = await manager.consumers.info('SLIPWAY_EVENTS', durableName);
+        return info.num_pending === 0 && info.num_ack_pending === 0;
+      },
+      { timeoutMs: 15_000, description: `consumer ${durableName} to be idle` },
+    );
   }
 
   async result(

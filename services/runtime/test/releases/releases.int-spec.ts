@@ -1,3 +1,4 @@
+import { Consumers, EventSubjects } from '@slipway/contracts';
 import { waitFor } from '@slipway/testing';
 import { continuousLoad, RuntimeHarness } from '../runtime-harness';
 
@@ -112,5 +113,20 @@ describe('runtime releases (real Docker, Caddy, NATS, FerretDB)', () => {
       { timeoutMs: 15_000, description: 'only the rolled-back release to be left running' },
     );
     expect(runtime.releases.get(rollback)?.live?.previousReleaseId).toBe(second);
+  });
+
+  it('does nothing more when a release request is delivered again after it went live', async () => {
+    const releaseId = await runtime.deploy('once');
+    const before = (await runtime.containers('once')).map((container) => container.Id);
+    const request = runtime.requests.get(releaseId);
+    // A new message id, so JetStream's de-duplication does not hide it: the runtime itself must ignore it.
+    await runtime.publish(EventSubjects.ReleaseRequested, request ?? {});
+    await runtime.consumerIdle(Consumers.RuntimeOnReleaseRequested.durableName);
+
+    expect((await runtime.containers('once')).map((container) => container.Id)).toEqual(before);
+    expect(
+      runtime.releases.get(releaseId)?.progress.filter((event) => event.stage === 'starting'),
+    ).toHaveLength(1);
+    expect(await runtime.get('once.localhost')).toEqual({ status: 200, body: `release=${releaseId}` });
   });
 });
