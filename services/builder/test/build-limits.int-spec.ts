@@ -99,10 +99,19 @@ describe('builder: limits, secrets and recovery', () => {
       );
       tags.push(result.succeeded?.imageTag ?? '');
     }
-    const remaining = await builder.docker.listImages({
-      filters: JSON.stringify({ label: ['io.slipway.app=app-kept-images'] }),
-    });
-    expect(remaining.flatMap((image) => image.RepoTags ?? []).sort()).toEqual([tags[1], tags[2]].sort());
+    // Old images are removed after the build has published its result.
+    const kept = [tags[1], tags[2]].sort();
+    const remaining = await waitFor(
+      async () => {
+        const images = await builder.docker.listImages({
+          filters: JSON.stringify({ label: ['io.slipway.app=app-kept-images'] }),
+        });
+        const names = images.flatMap((image) => image.RepoTags ?? []).sort();
+        return names.length === kept.length ? names : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'the oldest image to be removed' },
+    );
+    expect(remaining).toEqual(kept);
   });
 
   it('finishes a build that was running when the builder crashed, after it comes back', async () => {

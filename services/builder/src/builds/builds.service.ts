@@ -50,6 +50,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly secrets: SecretBox;
   private readonly lastPosition = new Map<string, number>();
   private readonly justAccepted = new Map<string, BuildDocument>();
+  /** Image pruning runs after a build has given up its slot, one prune at a time. */
+  private pruning: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectModel(Build.name) private readonly builds: Model<Build>,
@@ -281,7 +283,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
         }),
       ]);
       this.metrics.increment('slipway_builds_total', 'Finished builds.', { result: 'succeeded' });
-      if (build.request.source.kind !== 'image') await this.retention.prune(build.appId).catch(() => []);
+      // Not in the build's slot: the next build need not wait for old images to be removed.
+      if (build.request.source.kind !== 'image') this.pruneLater(build.appId);
     } catch (error) {
       timings.push({ stage, durationMs: Date.now() - stageStarted });
       const failure = this.describeFailure(error, signal, stage);
@@ -299,6 +302,12 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       if (!(failure instanceof BuildFailure) || failure.stage === 'queued')
         this.logger.error(failure.stack ?? failure.message);
     }
+  }
+
+  private pruneLater(appId: string): void {
+    this.pruning = this.pruning
+      .then(() => this.retention.prune(appId))
+      .catch((error: Error) => this.logger.warn(`Image retention: ${error.message}`));
   }
 
   private describeFailure(error: unknown, signal: AbortSignal, stage: BuildStage): BuildFailure {
@@ -388,5 +397,6 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     const deadline = Date.now() + 5000;
     while (this.queue.active > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));
+    await this.pruning;
   }
 }
