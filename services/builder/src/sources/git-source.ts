@@ -121,17 +121,19 @@ export async function fetchGitSource(options: FetchGitSourceOptions): Promise<Fe
         '.',
       ]);
     }
-    const [commitSha = '', commitMessage = ''] = (await git.raw(['log', '-1', '--format=%H%n%s'])).split(
-      '\n',
-    );
     sizeWatch.stop();
+    // The checkout is complete: measuring it needs no git process, so it runs beside `git log`.
+    const [headCommit, tree] = await Promise.all([
+      git.raw(['log', '-1', '--format=%H%n%s']),
+      summarizeTree(staging.path, ['.git']),
+    ]);
+    const [commitSha = '', commitMessage = ''] = headCommit.split('\n');
     clearTimeout(timer);
     if (ref !== undefined && isCommitSha(ref) && commitSha !== ref) {
       // The server sent something other than that commit (a tag or tree object with this id).
       throw new SourceError(`${ref} is not a commit in this repository. Give the SHA of a commit.`);
     }
 
-    const tree = await summarizeTree(staging.path, ['.git']);
     if (tree.bytes > options.maxBytes) {
       throw tooLarge(options.maxBytes, tree.bytes);
     }
@@ -150,8 +152,7 @@ export async function fetchGitSource(options: FetchGitSourceOptions): Promise<Fe
       // simple-git stopped only the git process it started; end its helpers before removing their directory.
       await killMarkedProcesses(marker);
     }
-    await staging.discard();
-    await rm(home, { recursive: true, force: true });
+    await Promise.all([staging.discard(), rm(home, { recursive: true, force: true })]);
   }
 }
 
