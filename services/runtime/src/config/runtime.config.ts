@@ -1,5 +1,5 @@
 import { DockerServiceConfig } from '@slipway/nest-docker';
-import { IsBoolean, IsInt, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsIP, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export class RuntimeConfig extends DockerServiceConfig {
   override HTTP_PORT: number = 3003;
@@ -26,7 +26,7 @@ export class RuntimeConfig extends DockerServiceConfig {
   @IsBoolean()
   APPS_HTTPS: boolean = false;
 
-  /** Host ports instances are published on (127.0.0.1 only); allocations are persisted. */
+  /** Host ports instances are published on; allocations are persisted. */
   @IsInt()
   @Min(1024)
   @Max(65535)
@@ -36,6 +36,17 @@ export class RuntimeConfig extends DockerServiceConfig {
   @Min(1024)
   @Max(65535)
   HOST_PORT_TO: number = 29999;
+
+  /**
+   * Where instance ports are published on the host. 127.0.0.1 keeps apps reachable only through Caddy; when
+   * Caddy and the runtime run in containers themselves (compose), publish on the Docker bridge's gateway
+   * (e.g. 172.17.0.1) and set INSTANCE_REACH_HOST to how they reach the host (e.g. host.docker.internal).
+   */
+  @IsIP(4, { message: 'INSTANCE_BIND_IP must be an IPv4 address' })
+  INSTANCE_BIND_IP: string = '127.0.0.1';
+
+  @Matches(/^[A-Za-z0-9.-]+$/, { message: 'INSTANCE_REACH_HOST must be a host name or IPv4 address' })
+  INSTANCE_REACH_HOST: string = '127.0.0.1';
 
   /**
    * Separates the containers of one runtime from another's on a shared Docker Engine (tests, several

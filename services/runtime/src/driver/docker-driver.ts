@@ -41,6 +41,10 @@ export interface DriverLogger {
 export interface DockerDriverOptions {
   /** Grace period of a stop when the caller gives none. Default 10 s. */
   defaultGraceMs?: number;
+  /** Host address instance ports are published on. Default 127.0.0.1 (not reachable from outside). */
+  bindIp?: string;
+  /** How the runtime and the router reach a published port. Default 127.0.0.1. */
+  reachHost?: string;
   logger?: DriverLogger;
 }
 
@@ -87,6 +91,8 @@ function isManaged(name: string, labels: Record<string, string> | undefined): bo
 export class DockerDriver implements RuntimeDriver {
   private readonly logger: DriverLogger;
   private readonly defaultGraceMs: number;
+  private readonly bindIp: string;
+  private readonly reachHost: string;
 
   constructor(
     private readonly engine: Docker,
@@ -95,6 +101,8 @@ export class DockerDriver implements RuntimeDriver {
   ) {
     this.logger = options.logger ?? new Logger(DockerDriver.name);
     this.defaultGraceMs = options.defaultGraceMs ?? 10_000;
+    this.bindIp = options.bindIp ?? '127.0.0.1';
+    this.reachHost = options.reachHost ?? '127.0.0.1';
   }
 
   async startInstance(spec: InstanceSpec): Promise<InstanceHandle> {
@@ -124,7 +132,7 @@ export class DockerDriver implements RuntimeDriver {
           spec.restartPolicy.name === 'on-failure'
             ? { Name: 'on-failure', MaximumRetryCount: spec.restartPolicy.maxRetries }
             : { Name: 'no' },
-        PortBindings: { [containerPort]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] },
+        PortBindings: { [containerPort]: [{ HostIp: this.bindIp, HostPort: String(hostPort) }] },
       },
     };
     if (spec.command) options.Cmd = spec.command;
@@ -135,9 +143,9 @@ export class DockerDriver implements RuntimeDriver {
       created = container;
       await container.start();
       this.logger.log(
-        `Started ${id} (${spec.image}, app port ${spec.port} on 127.0.0.1:${hostPort}) in ${Date.now() - started} ms`,
+        `Started ${id} (${spec.image}, app port ${spec.port} on ${this.bindIp}:${hostPort}) in ${Date.now() - started} ms`,
       );
-      return { id, containerId: container.id, hostPort, address: `127.0.0.1:${hostPort}` };
+      return { id, containerId: container.id, hostPort, address: `${this.reachHost}:${hostPort}` };
     } catch (error) {
       // A container that could not start (e.g. its command does not exist) must not linger half-made.
       await created?.remove({ force: true, v: true }).catch((cleanupError: unknown) => {

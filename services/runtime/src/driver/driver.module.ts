@@ -24,6 +24,8 @@ import { RUNTIME_DRIVER } from './runtime-driver';
       useFactory: (docker: DockerClient, ports: PersistentPortAllocator, config: RuntimeConfig) =>
         new DockerDriver(docker.engine, ports, {
           defaultGraceMs: config.STOP_GRACE_MS,
+          bindIp: config.INSTANCE_BIND_IP,
+          reachHost: config.INSTANCE_REACH_HOST,
           logger: new Logger(DockerDriver.name),
         }),
     },

@@ -39,9 +39,9 @@ export interface InstanceHandle {
   /** The instance's name, unique on the engine: `slipway-<app>-<release>-<n>`. */
   id: string;
   containerId: string;
-  /** The port on 127.0.0.1 that reaches the app's $PORT. */
+  /** The host port (on 127.0.0.1 by default) that reaches the app's $PORT. */
   hostPort: number;
-  /** `127.0.0.1:<hostPort>`: what a router proxies to. */
+  /** `<reach host>:<hostPort>` (`127.0.0.1:<hostPort>` by default): what health checks and the router dial. */
   address: string;
 }
 

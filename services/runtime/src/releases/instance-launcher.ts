@@ -99,7 +99,7 @@ export class InstanceLauncher {
         const sinceMs = Date.now() - 1000;
         const handle = await this.driver.startInstance(spec);
         // Checked from the moment it runs; the record and the log follow are made meanwhile.
-        const health = this.waitHealthy(handle.id, handle.hostPort, request.healthCheck);
+        const health = this.waitHealthy(handle.id, handle.address, request.healthCheck);
         const instance = await this.instances.create({
           instanceId: handle.id,
           appId: request.appId,
@@ -156,10 +156,13 @@ export class InstanceLauncher {
    */
   async waitHealthy(
     instanceId: string,
-    hostPort: number,
+    address: string,
     spec: HealthCheckSpec,
     options: { afterRestart?: boolean } = {},
   ): Promise<HealthResult> {
+    const separator = address.lastIndexOf(':');
+    const host = address.slice(0, separator);
+    const port = Number(address.slice(separator + 1));
     let giveUpReason: string | undefined;
     let checking = true;
     const watchProcess = (async () => {
@@ -171,8 +174,8 @@ export class InstanceLauncher {
     try {
       return await checkHealth(
         spec.kind === 'http'
-          ? { kind: 'http', host: '127.0.0.1', port: hostPort, path: spec.path ?? '/' }
-          : { kind: 'tcp', host: '127.0.0.1', port: hostPort },
+          ? { kind: 'http', host, port, path: spec.path ?? '/' }
+          : { kind: 'tcp', host, port },
         {
           attemptTimeoutMs: spec.timeoutMs,
           intervalMs: spec.intervalMs,

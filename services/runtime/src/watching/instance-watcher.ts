@@ -120,7 +120,7 @@ export class InstanceWatcher implements OnApplicationBootstrap, BeforeApplicatio
     if (!release) return;
     // Judged in the background: a slow start must not hold up other instances' events.
     void this.launcher
-      .waitHealthy(instance.instanceId, instance.hostPort, release.request.healthCheck, {
+      .waitHealthy(instance.instanceId, instance.address, release.request.healthCheck, {
         afterRestart: true,
       })
       .then(async (result) => {
