@@ -16,9 +16,10 @@ import { DomainError, EventPublisher } from '@slipway/nest-messaging';
 import { isDuplicateKeyError, isObjectId } from '@slipway/nest-mongo';
 import { Model, Types } from 'mongoose';
 import { Outbox } from '../outbox/outbox.service';
+import { AppListCache } from './app-list-cache';
 import { appCreatedMessageId, toAppCreatedEvent, toAppDto } from './app.mapper';
 import { App, AppDocument } from './schemas/app.schema';
-import { nextCursorOf, ownedBy, pageFilter } from './tenancy';
+import { ownedBy } from './tenancy';
 
 function resolveSource(request: CreateAppRequest): { kind: AppSourceKind; problems: string[] } {
   const kind: AppSourceKind =
@@ -53,6 +54,7 @@ function settingsOf(input: AppSettingsInput): Partial<App> {
 @Injectable()
 export class AppsService {
   private readonly logger = new Logger(AppsService.name);
+  private readonly listCache = new AppListCache();
 
   constructor(
     @InjectModel(App.name) private readonly apps: Model<App>,
@@ -85,6 +87,7 @@ export class AppsService {
         throw DomainError.conflict(`An app named "${request.name}" already exists.`);
       throw error;
     }
+    this.listCache.put(toAppDto(app));
     await this.publishCreated(app).catch((error: Error) =>
       // The outbox relay publishes it later; the app exists either way.
       this.logger.warn(`app.created.v1 for ${app.name} deferred: ${error.message}`),
@@ -97,13 +100,8 @@ export class AppsService {
   }
 
   async list(request: ListAppsRequest): Promise<AppListDto> {
-    const limit = request.limit ?? LIST_DEFAULT_LIMIT;
-    const apps = await this.apps
-      .find({ ...ownedBy<App>(request.actor), ...pageFilter<App>(request.cursor), deletedAt: null })
-      .sort({ _id: -1 })
-      .limit(limit)
-      .exec();
-    return { items: apps.map(toAppDto), nextCursor: nextCursorOf(apps, limit) };
+    await this.listCache.ready(async () => (await this.apps.find({ deletedAt: null }).exec()).map(toAppDto));
+    return this.listCache.page(request.actor, request.cursor, request.limit ?? LIST_DEFAULT_LIMIT);
   }
 
   async update(request: UpdateAppRequest): Promise<AppDto> {
@@ -126,6 +124,7 @@ export class AppsService {
       .findOneAndUpdate({ _id: app._id, deletedAt: null }, { $set: fields }, { new: true })
       .exec();
     if (!updated) throw DomainError.notFound(`No app with id "${request.id}".`);
+    this.listCache.put(toAppDto(updated));
     if (fields.domains !== undefined) await this.announceDomains(updated);
     return toAppDto(updated);
   }
@@ -166,19 +165,24 @@ export class AppsService {
   }
 
   async setFields(appId: string, fields: Partial<App>): Promise<void> {
-    await this.apps.updateOne({ _id: appId }, { $set: fields }).exec();
+    const updated = await this.apps
+      .findOneAndUpdate({ _id: appId, deletedAt: null }, { $set: fields }, { new: true })
+      .exec();
+    if (updated) this.listCache.put(toAppDto(updated));
   }
 
   async bumpEnvRevision(appId: string): Promise<number> {
     const app = await this.apps
-      .findOneAndUpdate({ _id: appId }, { $inc: { envRevision: 1 } }, { new: true })
+      .findOneAndUpdate({ _id: appId, deletedAt: null }, { $inc: { envRevision: 1 } }, { new: true })
       .exec();
+    if (app) this.listCache.put(toAppDto(app));
     return app?.envRevision ?? 0;
   }
 
   /** Hides the app from every query at once; the cascade finishes with `removeDeleted`. */
   async markDeleted(app: AppDocument): Promise<void> {
     await this.apps.updateOne({ _id: app._id }, { $set: { deletedAt: new Date() } }).exec();
+    this.listCache.remove(app._id.toHexString());
   }
 
   async removeDeleted(appId: string): Promise<void> {
