@@ -101,6 +101,9 @@ export class ProfilePageComponent {
     this.api.revokeApiToken(token.id).subscribe({
       next: () => {
         this.revoking.set(null);
+        if (this.newToken()?.id === token.id) {
+          this.newToken.set(null);
+        }
         this.snackBar.open(`Token "${token.name}" revoked`, undefined, { duration: 4000 });
         this.tokens.reload();
       },
