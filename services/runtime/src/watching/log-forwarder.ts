@@ -3,7 +3,11 @@ import { LogBatchEvent, LogLineEntry, logSubject } from '@slipway/contracts';
 import { EventPublisher } from '@slipway/nest-messaging';
 import { InstanceLogLine, LogFollow, RUNTIME_DRIVER, RuntimeDriver } from '../driver/runtime-driver';
 
-const FLUSH_INTERVAL_MS = 200;
+/**
+ * Lines wait at most this long before they are published: short, because a user watching a live tail
+ * sees a line only after this; long enough that a busy app's lines still travel in batches.
+ */
+const FLUSH_INTERVAL_MS = 20;
 const BATCH_LINES = 200;
 const MAX_PENDING_LINES = 10_000;
 
@@ -21,7 +25,7 @@ export interface FollowTarget {
 
 /**
  * Follows each instance's stdout and stderr into the logs pipeline (`logs.<app>.<deployment>.runtime`), in
- * small batches. Lines are numbered from the clock (ms × 1000 + a counter), so lines of several instances of
+ * small batches (every 20 ms, or at once when 200 lines are waiting). Lines are numbered from the clock (ms × 1000 + a counter), so lines of several instances of
  * one deployment, and lines after a runtime restart, never share a number.
  */
 @Injectable()
@@ -88,7 +92,8 @@ export class LogForwarder implements BeforeApplicationShutdown {
       instance: target.instanceId,
     });
     if (batch.lines.length > MAX_PENDING_LINES) batch.lines.splice(0, batch.lines.length - MAX_PENDING_LINES);
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    if (batch.lines.length === BATCH_LINES) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
   async flush(): Promise<void> {
