@@ -162,7 +162,7 @@ export class DeploymentEventsService {
     if (!deployment) return;
     if (deployment.state !== 'releasing') return; // a redelivery, or a release this deployment no longer waits for
     const id = deployment._id.toHexString();
-    // Release and app first, so whoever sees the deployment running also sees its release live and URL.
+    // Release, app and the replaced deployment first, so whoever sees this one running sees the rest too.
     await this.releases
       .updateMany(
         { appId: deployment.appId, state: 'live', deploymentId: { $ne: id } },
@@ -177,16 +177,16 @@ export class DeploymentEventsService {
       url: event.url,
       desiredState: 'running',
     });
-    const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
-      set: { url: event.url, reason: null },
-    });
-    if (!live) return;
     const replaced = await this.deployments
       .find({ appId: deployment.appId, state: 'running', _id: { $ne: deployment._id } })
       .exec();
     for (const previous of replaced) {
       await this.transitions.transition(previous, 'stopped', `Replaced by deployment ${id}`);
     }
+    const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
+      set: { url: event.url, reason: null },
+    });
+    if (!live) return;
     await this.transitions.dispatchNext(deployment.appId);
   }
 
