@@ -5,7 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { ServiceName, ServiceState } from '@slipway/contracts';
-import { makeTempDir, removeContainersByLabel, startPlatform } from '@slipway/testing';
+import { dockerSocketPath, makeTempDir, removeContainersByLabel, startPlatform } from '@slipway/testing';
+import Docker from 'dockerode';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 // Drives the built portal (dist/web/browser, served by the real gateway) in Chromium, exactly as a user
@@ -64,6 +65,8 @@ describe('the portal in a browser', () => {
   const pageErrors: string[] = [];
   const email = `first-${Date.now()}@example.test`;
   const scope = `web-e2e-${randomBytes(4).toString('hex')}`;
+  /** Every app this file creates is named `<name>` or `<name>-…`, so its images can be found afterwards. */
+  const name = `web-${randomBytes(3).toString('hex')}`;
   const portBase = 34000 + Math.floor(Math.random() * 200) * 10;
 
   beforeAll(async () => {
@@ -94,13 +97,13 @@ describe('the portal in a browser', () => {
     await browser?.close();
     await platform?.stop();
     await removeContainersByLabel('io.slipway.scope', scope).catch(() => undefined);
+    await removeImages(`slipway/${name}`);
   }, 120_000);
 
   const url = (path: string) => new URL(path, platform!.gatewayUrl).href;
 
   it('signs up, deploys a git repository with the wizard, watches it run, changes it, rolls back and deletes it', async () => {
     const repo = await appRepo();
-    const name = `web-${randomBytes(3).toString('hex')}`;
     const appUrl = `http://${name}.localhost:${platform!.caddy.httpPort}/`;
 
     await page.goto(url('/'));
@@ -254,6 +257,20 @@ describe('the portal in a browser', () => {
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });
+
+/** Removes the images built for this file's apps (a deleted app's images may outlive a failed test). */
+async function removeImages(repositoryPrefix: string): Promise<void> {
+  const docker = new Docker({ socketPath: dockerSocketPath() });
+  const images = await docker.listImages({
+    filters: JSON.stringify({ reference: [`${repositoryPrefix}*`] }),
+  });
+  for (const image of images) {
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+}
 
 /** Waits on a deployment page until it shows Running; fails with the page's failure reason otherwise. */
 async function untilDeploymentRuns(page: Page): Promise<void> {
