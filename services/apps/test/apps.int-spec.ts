@@ -460,6 +460,48 @@ describe('apps: apps, env vars, lifecycle and hooks', () => {
     await createApp({ name: app.name });
   });
 
+  it('deploys an app from uploads only with an uploaded archive, and an image app from its image', async () => {
+    const fromUploads = await apps.rpc<AppDto>('rpc.apps.create', {
+      actor: owner,
+      name: appName('upload'),
+      sourceKind: 'archive',
+    });
+    const missing = await rpcError(
+      apps.rpc('rpc.deployments.create', { actor: owner, appId: fromUploads.id }),
+    );
+    expect(missing).toMatchObject({ code: 'VALIDATION' });
+    expect(missing.details).toEqual([
+      `app ${fromUploads.name} is deployed from uploads: give the uploaded archive's object name`,
+    ]);
+    const withArchive = await apps.rpc<DeploymentDto>('rpc.deployments.create', {
+      actor: owner,
+      appId: fromUploads.id,
+      archiveObject: 'upload-6b0c1a40.tar.gz',
+    });
+    expect((await apps.buildRequested(withArchive.id)).source).toEqual({
+      kind: 'archive',
+      archiveObject: 'upload-6b0c1a40.tar.gz',
+    });
+
+    const fromImage = await apps.rpc<AppDto>('rpc.apps.create', {
+      actor: owner,
+      name: appName('image'),
+      image: 'slipway-local/static:bookworm',
+    });
+    const refused = await rpcError(
+      apps.rpc('rpc.deployments.create', { actor: owner, appId: fromImage.id, ref: 'main' }),
+    );
+    expect(refused.details).toEqual([`app ${fromImage.name} is not built from git, so a ref does not apply`]);
+    const imageDeployment = await apps.rpc<DeploymentDto>('rpc.deployments.create', {
+      actor: owner,
+      appId: fromImage.id,
+    });
+    expect((await apps.buildRequested(imageDeployment.id)).source).toEqual({
+      kind: 'image',
+      image: 'slipway-local/static:bookworm',
+    });
+  });
+
   it('deploys from the deploy hook with the right token and refuses any other', async () => {
     const app = await createApp();
     const hooks = await apps.rpc<AppHooksDto>('rpc.apps.hooks.get', { actor: owner, appId: app.id });
