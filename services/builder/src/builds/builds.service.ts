@@ -15,6 +15,7 @@ import { MetricsRegistry } from '@slipway/nest-telemetry';
 import { SecretBox } from '@slipway/nest-secrets';
 import { Model } from 'mongoose';
 import { BuilderConfig } from '../config/builder.config';
+import { BuildBookkeeping } from './build-bookkeeping';
 import { BuildLog } from './build-log';
 import { toBuildDto } from './build.mapper';
 import { BuildFailure, BuildPipeline } from './build-pipeline';
@@ -181,40 +182,25 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
         this.publisher.publish(subject, batch, { messageId }).then(() => undefined),
       secretValues.flatMap((secret) => [secret, Buffer.from(`x-access-token:${secret}`).toString('base64')]),
     );
-    // Bookkeeping (stage in the database, progress events) runs beside the build, in order, instead of
-    // holding it up; it is awaited before the result is recorded.
-    let bookkeeping: Promise<unknown> = Promise.resolve();
-    const record = (work: () => Promise<unknown>) => {
-      bookkeeping = bookkeeping
-        .then(work)
-        .catch((error: Error) => this.logger.warn(`Build bookkeeping: ${error.message}`));
-      return Promise.resolve();
-    };
+    const bookkeeping = new BuildBookkeeping(
+      (update) => this.builds.updateOne({ _id: build._id }, update).exec(),
+      (current) => this.publishProgress(build, current),
+      (error) => this.logger.warn(`Build bookkeeping: ${error.message}`),
+    );
     const enterStage = async (next: BuildStage) => {
       if (next === stage) return;
       timings.push({ stage, durationMs: Date.now() - stageStarted });
       stage = next;
       stageStarted = Date.now();
-      const current = stage;
-      await record(async () => {
-        await this.builds.updateOne({ _id: build._id }, { $set: { stage: current } }).exec();
-        await this.publishProgress(build, current);
-      });
+      bookkeeping.record({ stage }, { progress: stage });
     };
 
     let fetched: { commitSha: string | null; commitMessage: string | null } = {
       commitSha: null,
       commitMessage: null,
     };
-    // First in the bookkeeping chain: a crash after this point counts as an attempt at the next start.
-    await record(() =>
-      this.builds
-        .updateOne(
-          { _id: build._id },
-          { $set: { status: 'running', startedAt: new Date() }, $inc: { attempts: 1 } },
-        )
-        .exec(),
-    );
+    // First in the bookkeeping: a crash after this point counts as an attempt at the next start.
+    bookkeeping.record({ status: 'running', startedAt: new Date() }, { inc: { attempts: 1 } });
     try {
       const result = await this.pipeline.run(
         build.request,
@@ -222,19 +208,12 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
           log,
           signal,
           onStage: enterStage,
-          onSource: (source) => {
+          onSource: async (source) => {
             fetched = source;
-            return record(() => this.builds.updateOne({ _id: build._id }, { $set: source }).exec());
+            bookkeeping.record(source);
           },
-          onPlan: (detection, dockerfile) =>
-            record(() =>
-              this.builds
-                .updateOne(
-                  { _id: build._id },
-                  { $set: { detection: { ...detection, port: detection.port ?? null }, dockerfile } },
-                )
-                .exec(),
-            ),
+          onPlan: async (detection, dockerfile) =>
+            bookkeeping.record({ detection: { ...detection, port: detection.port ?? null }, dockerfile }),
         },
         this.secrets,
       );
@@ -244,7 +223,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
         'export',
         `Build finished in ${(totalMs / 1000).toFixed(1)} s${result.dependencyCacheHit ? ' (dependencies from cache)' : ''}`,
       );
-      await Promise.all([log.flush(), bookkeeping]);
+      await Promise.all([log.flush(), bookkeeping.settled()]);
       const event: BuildSucceededEvent = {
         deploymentId,
         appId: build.appId,
@@ -289,7 +268,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       timings.push({ stage, durationMs: Date.now() - stageStarted });
       const failure = this.describeFailure(error, signal, stage);
       log.write(stage, failure.message, 'stderr');
-      await Promise.all([log.flush(), bookkeeping]);
+      await Promise.all([log.flush(), bookkeeping.settled()]);
       const cancelled = error instanceof BuildAbortedError && signal.reason instanceof CancelledByUser;
       if (error instanceof BuildAbortedError && signal.reason instanceof ShuttingDown) {
         // Picked up again at the next start.
