@@ -1,7 +1,10 @@
-import { Inject, Injectable, Logger, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
 import { LogBatchEvent, LogLineEntry, logSubject } from '@slipway/contracts';
 import { EventPublisher } from '@slipway/nest-messaging';
+import { Model } from 'mongoose';
 import { InstanceLogLine, LogFollow, RUNTIME_DRIVER, RuntimeDriver } from '../driver/runtime-driver';
+import { Instance } from '../state/schemas/instance.schema';
 
 /**
  * Lines wait at most this long before they are published: short, because a user watching a live tail
@@ -10,11 +13,30 @@ import { InstanceLogLine, LogFollow, RUNTIME_DRIVER, RuntimeDriver } from '../dr
 const FLUSH_INTERVAL_MS = 20;
 const BATCH_LINES = 200;
 const MAX_PENDING_LINES = 10_000;
+/** How often an instance's forwarded position is saved (also at shutdown). */
+const SAVE_POSITION_EVERY_MS = 2_000;
+
+/** The last line forwarded: its time, and how many forwarded lines had exactly that time. */
+export interface ForwardedPosition {
+  ms: number;
+  count: number;
+}
+
+function advance(position: ForwardedPosition | undefined, ms: number): ForwardedPosition {
+  return position && position.ms === ms ? { ms, count: position.count + 1 } : { ms, count: 1 };
+}
 
 interface Followed {
   appId: string;
   deploymentId: string;
   follow: LogFollow;
+}
+
+/** Lines of a new follow that were already forwarded (Docker's `since` has one-second precision). */
+interface AlreadyForwarded {
+  ms: number;
+  /** Lines at exactly `ms` still to skip. */
+  remaining: number;
 }
 
 export interface FollowTarget {
@@ -37,21 +59,35 @@ export class LogForwarder implements BeforeApplicationShutdown {
     { appId: string; deploymentId: string; lines: LogLineEntry[] }
   >();
   private readonly lastSeq = new Map<string, number>();
+  /** Per instance: the last line published, and when that position was last saved. */
+  private readonly published = new Map<string, ForwardedPosition>();
+  private readonly savedAt = new Map<string, number>();
+  private readonly skipping = new Map<string, AlreadyForwarded>();
   private timer?: NodeJS.Timeout;
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(RUNTIME_DRIVER) private readonly driver: RuntimeDriver,
     private readonly publisher: EventPublisher,
+    @InjectModel(Instance.name) private readonly instances: Model<Instance>,
   ) {}
 
   isFollowing(instanceId: string): boolean {
     return this.followed.has(instanceId);
   }
 
-  /** Starts following (no-op when already followed); lines from `sinceMs` on. */
-  async follow(target: FollowTarget, sinceMs = Date.now()): Promise<void> {
+  /**
+   * Starts following (no-op when already followed); lines from `sinceMs` on, or right after `resumeAfter`
+   * (the position saved before a restart) when that is known.
+   */
+  async follow(target: FollowTarget, sinceMs = Date.now(), resumeAfter?: ForwardedPosition): Promise<void> {
     if (this.followed.has(target.instanceId)) return;
+    const forwarded = this.published.get(target.instanceId) ?? resumeAfter;
+    if (forwarded) {
+      if (!this.published.has(target.instanceId)) this.published.set(target.instanceId, forwarded);
+      this.skipping.set(target.instanceId, { ms: forwarded.ms, remaining: forwarded.count });
+      sinceMs = Math.min(sinceMs, forwarded.ms);
+    }
     try {
       const follow = await this.driver.followLogs(target.instanceId, sinceMs, (line) =>
         this.add(target, line),
@@ -72,9 +108,27 @@ export class LogForwarder implements BeforeApplicationShutdown {
   unfollow(instanceId: string): void {
     this.followed.get(instanceId)?.follow.stop();
     this.followed.delete(instanceId);
+    this.skipping.delete(instanceId);
+    this.published.delete(instanceId);
+    this.savedAt.delete(instanceId);
+  }
+
+  /** False for a line this instance's logs already sent before (Docker repeats up to a second of them). */
+  private isNew(instanceId: string, line: InstanceLogLine): boolean {
+    const skip = this.skipping.get(instanceId);
+    if (!skip) return true;
+    const ms = Date.parse(line.timestamp);
+    if (ms < skip.ms) return false;
+    if (ms === skip.ms && skip.remaining > 0) {
+      skip.remaining -= 1;
+      return false;
+    }
+    this.skipping.delete(instanceId);
+    return true;
   }
 
   private add(target: FollowTarget, line: InstanceLogLine): void {
+    if (!this.isNew(target.instanceId, line)) return;
     const key = `${target.appId}\u0000${target.deploymentId}`;
     let batch = this.pending.get(key);
     if (!batch) {
@@ -123,8 +177,35 @@ export class LogForwarder implements BeforeApplicationShutdown {
           return;
         }
         batch.lines.splice(0, lines.length);
+        for (const line of lines) {
+          if (line.instance) {
+            this.published.set(
+              line.instance,
+              advance(this.published.get(line.instance), Date.parse(line.timestamp)),
+            );
+          }
+        }
       }
       this.pending.delete(key);
+    }
+    await this.savePositions();
+  }
+
+  /** Saves each instance's forwarded position, at most every SAVE_POSITION_EVERY_MS unless `all`. */
+  private async savePositions(all = false): Promise<void> {
+    const now = Date.now();
+    for (const [instanceId, position] of this.published) {
+      if (!all && now - (this.savedAt.get(instanceId) ?? 0) < SAVE_POSITION_EVERY_MS) continue;
+      this.savedAt.set(instanceId, now);
+      await this.instances
+        .updateOne(
+          { instanceId },
+          { $set: { logsForwardedMs: position.ms, logsForwardedCount: position.count } },
+        )
+        .exec()
+        .catch((error: Error) =>
+          this.logger.warn(`Forwarded log position of ${instanceId} not saved: ${error.message}`),
+        );
     }
   }
 
@@ -132,5 +213,6 @@ export class LogForwarder implements BeforeApplicationShutdown {
     for (const { follow } of this.followed.values()) follow.stop();
     this.followed.clear();
     await this.flush().catch(() => undefined);
+    await this.savePositions(true);
   }
 }

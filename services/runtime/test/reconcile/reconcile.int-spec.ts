@@ -39,6 +39,37 @@ describe('runtime reconciliation (real Docker, Caddy, NATS, FerretDB)', () => {
     expect(await runtime.get('durable.localhost')).toEqual({ status: 200, body: `release=${releaseId}` });
   });
 
+  it('forwards what an app wrote while the runtime was down once it is back, and nothing twice', async () => {
+    await runtime.deploy('chatty');
+    await runtime.get('chatty.localhost', '/before-the-stop');
+    const linesOf = (path: string) =>
+      runtime.logLines.filter(
+        (line) => line.text.endsWith(` GET ${path}`) && line.text.startsWith('test app '),
+      );
+    await waitFor(() => linesOf('/before-the-stop').length === 1, {
+      timeoutMs: 10_000,
+      description: 'the line written before the stop to be forwarded',
+    });
+    // The forwarded position is saved every 2 s and at shutdown.
+    await runtime.platform.stopService('runtime');
+    for (let i = 0; i < 5; i++) {
+      expect((await runtime.get('chatty.localhost', `/while-down-${i}`)).status).toBe(200);
+    }
+    await runtime.platform.startService('runtime');
+    await waitFor(
+      () => Array.from({ length: 5 }, (_, i) => linesOf(`/while-down-${i}`).length).every((n) => n === 1),
+      { timeoutMs: 20_000, description: 'the lines written while the runtime was down to be forwarded' },
+    );
+    await runtime.get('chatty.localhost', '/after-the-start');
+    await waitFor(() => linesOf('/after-the-start').length === 1, {
+      timeoutMs: 10_000,
+      description: 'a line written after the start to be forwarded',
+    });
+    await sleep(1000);
+    expect(linesOf('/before-the-stop')).toHaveLength(1);
+    for (let i = 0; i < 5; i++) expect(linesOf(`/while-down-${i}`)).toHaveLength(1);
+  });
+
   it("removes containers of its own scope that nothing wants and never touches anyone else's", async () => {
     await runtime.deploy('tidy');
     const create = (name: string, labels: Record<string, string>) =>
