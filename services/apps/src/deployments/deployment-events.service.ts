@@ -163,26 +163,23 @@ export class DeploymentEventsService {
     if (deployment.state !== 'releasing') return; // a redelivery, or a release this deployment no longer waits for
     const id = deployment._id.toHexString();
     // Release, app and the replaced deployment first, so whoever sees this one running sees the rest too.
-    await this.releases
-      .updateMany(
-        { appId: deployment.appId, state: 'live', deploymentId: { $ne: id } },
-        { $set: { state: 'retired' } },
-      )
-      .exec();
-    await this.releases
-      .updateOne({ deploymentId: id }, { $set: { state: 'live', liveAt: new Date() } })
-      .exec();
+    // Everything by id (a release shares its deployment's id): FerretDB scans for any other query.
+    const app = await this.apps.findById(deployment.appId);
+    const previousId =
+      app?.currentDeploymentId && app.currentDeploymentId !== id ? app.currentDeploymentId : null;
+    if (previousId) {
+      await this.releases
+        .updateOne({ _id: previousId, state: 'live' }, { $set: { state: 'retired' } })
+        .exec();
+    }
+    await this.releases.updateOne({ _id: id }, { $set: { state: 'live', liveAt: new Date() } }).exec();
     await this.apps.setFields(deployment.appId, {
       currentDeploymentId: id,
       url: event.url,
       desiredState: 'running',
     });
-    const replaced = await this.deployments
-      .find({ appId: deployment.appId, state: 'running', _id: { $ne: deployment._id } })
-      .exec();
-    for (const previous of replaced) {
-      await this.transitions.transition(previous, 'stopped', `Replaced by deployment ${id}`);
-    }
+    const previous = previousId ? await this.find(previousId) : null;
+    if (previous) await this.transitions.transition(previous, 'stopped', `Replaced by deployment ${id}`);
     const live = await this.transitions.transition(deployment, 'running', `Live at ${event.url}`, {
       set: { url: event.url, reason: null },
     });
@@ -200,9 +197,7 @@ export class DeploymentEventsService {
       { set: { reason: event.reason, logTail: event.lastLogLines } },
     );
     if (!failed) return;
-    await this.releases
-      .updateOne({ deploymentId: deployment._id.toHexString() }, { $set: { state: 'failed' } })
-      .exec();
+    await this.releases.updateOne({ _id: deployment._id }, { $set: { state: 'failed' } }).exec();
     await this.transitions.dispatchNext(deployment.appId);
   }
 

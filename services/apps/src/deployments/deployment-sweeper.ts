@@ -1,10 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { IN_PROGRESS_DEPLOYMENT_STATES } from '@slipway/contracts';
 import { Model } from 'mongoose';
 import { AppsConfig } from '../config/apps.config';
 import { AppLocks } from './app-locks';
 import { buildCancelEvent, DeploymentTransitions } from './deployment-transitions';
+import { DeploymentWatch } from './deployment-watch';
 import { Deployment } from './schemas/deployment.schema';
 
 const STATE_WAITS_FOR: Record<string, string> = {
@@ -29,6 +29,7 @@ export class DeploymentSweeper implements OnApplicationBootstrap, OnApplicationS
     @InjectModel(Deployment.name) private readonly deployments: Model<Deployment>,
     private readonly transitions: DeploymentTransitions,
     private readonly locks: AppLocks,
+    private readonly watch: DeploymentWatch,
     private readonly config: AppsConfig,
   ) {}
 
@@ -46,6 +47,7 @@ export class DeploymentSweeper implements OnApplicationBootstrap, OnApplicationS
     if (this.running) return;
     this.running = true;
     try {
+      await this.watch.ready();
       await this.failExpired();
       await this.publishPending();
       await this.dispatchWaiting();
@@ -58,12 +60,9 @@ export class DeploymentSweeper implements OnApplicationBootstrap, OnApplicationS
 
   private async failExpired(): Promise<void> {
     const now = new Date();
-    const expired = await this.deployments
-      .find({ state: { $in: [...IN_PROGRESS_DEPLOYMENT_STATES] }, deadlineAt: { $lt: now } })
-      .limit(100)
-      .exec();
+    const expired = this.watch.expired(now);
     for (const candidate of expired) {
-      await this.locks.run(candidate.appId, () => this.failIfExpired(candidate._id.toHexString(), now));
+      await this.locks.run(candidate.appId, () => this.failIfExpired(candidate.id, now));
     }
   }
 
@@ -85,25 +84,17 @@ export class DeploymentSweeper implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async publishPending(): Promise<void> {
-    const pending = await this.deployments
-      .find({ hasPendingEvents: true })
-      .sort({ _id: 1 })
-      .limit(100)
-      .exec();
+    const pending = this.watch.withPendingEvents().slice(0, 100);
     for (const candidate of pending) {
       await this.locks.run(candidate.appId, async () => {
-        const deployment = await this.deployments.findById(candidate._id).exec();
+        const deployment = await this.deployments.findById(candidate.id).exec();
         if (deployment) await this.transitions.flush(deployment);
       });
     }
   }
 
   private async dispatchWaiting(): Promise<void> {
-    const waiting = await this.deployments
-      .find({ state: 'queued', dispatchedAt: null }, { appId: 1 })
-      .limit(500)
-      .exec();
-    for (const appId of new Set(waiting.map((deployment) => deployment.appId))) {
+    for (const appId of this.watch.appsWithWaitingDeployments()) {
       await this.locks.run(appId, () => this.transitions.dispatchNext(appId));
     }
   }

@@ -7,20 +7,26 @@ import {
   DeploymentState,
   DeploymentTransitionedEvent,
   EventSubjects,
-  IN_PROGRESS_DEPLOYMENT_STATES,
   ReleaseReason,
   ReleaseRequestedEvent,
 } from '@slipway/contracts';
 import { EventPublisher } from '@slipway/nest-messaging';
 import { isDuplicateKeyError } from '@slipway/nest-mongo';
-import { Model, Types } from 'mongoose';
+import { Model } from 'mongoose';
 import { AppsService } from '../apps/apps.service';
 import { AppDocument } from '../apps/schemas/app.schema';
 import { AppsConfig } from '../config/apps.config';
 import { EnvVarStore } from '../env-vars/env-var.store';
 import { NotificationsService } from '../notifications/notifications.service';
 import { PendingEvent } from '../outbox/outbox.service';
-import { canTransition, deadlineFor, DeploymentTimeouts, isFinal } from './deployment-state-machine';
+import {
+  canTransition,
+  deadlineFor,
+  DeploymentTimeouts,
+  isFinal,
+  isInProgress,
+} from './deployment-state-machine';
+import { DeploymentWatch } from './deployment-watch';
 import { Deployment, DeploymentDocument } from './schemas/deployment.schema';
 import { Release, ReleaseDocument } from './schemas/release.schema';
 
@@ -58,6 +64,7 @@ export class DeploymentTransitions {
     private readonly envVars: EnvVarStore,
     private readonly publisher: EventPublisher,
     private readonly notifications: NotificationsService,
+    private readonly watch: DeploymentWatch,
     config: AppsConfig,
   ) {
     this.timeouts = {
@@ -131,6 +138,7 @@ export class DeploymentTransitions {
       if (result.modifiedCount === 1) {
         const updated = await this.deployments.findById(current._id).exec();
         if (updated) {
+          this.watch.track(updated);
           await this.flush(updated);
           await this.notify(current.state, updated);
         }
@@ -177,13 +185,14 @@ export class DeploymentTransitions {
       return;
     }
     // Only if nothing was added meanwhile; otherwise the sweeper publishes the lot again (same ids).
-    await this.deployments
+    const cleared = await this.deployments
       .updateOne(
         { _id: deployment._id, revision: deployment.revision },
         { $set: { pendingEvents: [], hasPendingEvents: false } },
         { timestamps: false },
       )
       .exec();
+    if (cleared.modifiedCount === 1) this.watch.published(deployment._id.toHexString());
   }
 
   /**
@@ -191,14 +200,11 @@ export class DeploymentTransitions {
    * straight a release for a rollback or an env change.
    */
   async dispatchNext(appId: string): Promise<void> {
-    const active = await this.deployments
-      .findOne({ appId, state: { $in: [...IN_PROGRESS_DEPLOYMENT_STATES] }, dispatchedAt: { $ne: null } })
-      .exec();
-    if (active) return;
-    const next = await this.deployments
-      .findOne({ appId, state: 'queued', dispatchedAt: null })
-      .sort({ _id: 1 })
-      .exec();
+    await this.watch.ready();
+    const watched = this.watch.ofApp(appId);
+    if (watched.some((entry) => isInProgress(entry.state) && entry.dispatched)) return;
+    const waiting = watched.find((entry) => entry.state === 'queued' && !entry.dispatched);
+    const next = waiting ? await this.deployments.findById(waiting.id).exec() : null;
     if (!next) return;
     const app = await this.apps.findById(appId);
     if (!app) {
@@ -264,7 +270,9 @@ export class DeploymentTransitions {
       .exec();
     if (result.modifiedCount !== 1) return; // someone else dispatched or changed it first
     const updated = await this.deployments.findById(deployment._id).exec();
-    if (updated) await this.flush(updated);
+    if (!updated) return;
+    this.watch.track(updated);
+    await this.flush(updated);
   }
 
   /**
@@ -321,8 +329,10 @@ export class DeploymentTransitions {
   ): Promise<ReleaseDocument> {
     const deploymentId = deployment._id.toHexString();
     try {
+      // The release shares the deployment's id (one release per deployment), so it is found by id: FerretDB
+      // scans the collection for anything else.
       return await this.releases.create({
-        _id: new Types.ObjectId(),
+        _id: deployment._id,
         appId: deployment.appId,
         ownerId: deployment.ownerId,
         deploymentId,
@@ -334,7 +344,7 @@ export class DeploymentTransitions {
       });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      const existing = await this.releases.findOne({ deploymentId }).exec();
+      const existing = await this.releases.findById(deployment._id).exec();
       if (!existing) throw error;
       return existing;
     }

@@ -8,6 +8,7 @@ import { DeployRequestsService } from './deploy-requests.service';
 import { DeploymentEventsService } from './deployment-events.service';
 import { DeploymentSweeper } from './deployment-sweeper';
 import { DeploymentTransitions } from './deployment-transitions';
+import { DeploymentWatch } from './deployment-watch';
 import { DeploymentsHandler } from './deployments.handler';
 import { DeploymentsService } from './deployments.service';
 import { Deployment, DeploymentSchema } from './schemas/deployment.schema';
@@ -26,6 +27,7 @@ import { Release, ReleaseSchema } from './schemas/release.schema';
   controllers: [DeploymentsHandler],
   providers: [
     AppLocks,
+    DeploymentWatch,
     DeploymentTransitions,
     DeploymentsService,
     DeploymentEventsService,

@@ -21,6 +21,7 @@ import { nextCursorOf, ownedBy, pageFilter } from '../apps/tenancy';
 import { AppLocks } from './app-locks';
 import { buildCancelEvent, DeploymentTransitions } from './deployment-transitions';
 import { isCancellable, isInProgress } from './deployment-state-machine';
+import { DeploymentWatch } from './deployment-watch';
 import { toDeploymentDto, toDeploymentStatusDto, toReleaseDto } from './deployment.mapper';
 import { Deployment, DeploymentDocument, DeploymentSource } from './schemas/deployment.schema';
 import { Release } from './schemas/release.schema';
@@ -96,6 +97,7 @@ export class DeploymentsService {
     private readonly apps: AppsService,
     private readonly transitions: DeploymentTransitions,
     private readonly locks: AppLocks,
+    private readonly watch: DeploymentWatch,
   ) {}
 
   /**
@@ -107,8 +109,8 @@ export class DeploymentsService {
   }
 
   private async requestLocked(input: NewDeployment): Promise<DeploymentDocument> {
-    const existing = await this.deployments.findOne({ idempotencyKey: input.idempotencyKey }).exec();
-    if (existing) return existing;
+    // No lookup first: the unique index on idempotencyKey refuses a repeat (a FerretDB query on that field
+    // would scan every deployment), and only then is the first deployment looked up.
     const { app } = input;
     const now = new Date();
     const id = new Types.ObjectId();
@@ -154,6 +156,7 @@ export class DeploymentsService {
       if (!winner) throw error;
       return winner;
     }
+    this.watch.track(created);
     await this.transitions.flush(created);
     await this.supersedeQueued(created);
     await this.transitions.dispatchNext(created.appId);
@@ -162,10 +165,14 @@ export class DeploymentsService {
 
   /** A newer deployment makes the app's older queued ones pointless: they end as superseded. */
   private async supersedeQueued(newer: DeploymentDocument): Promise<void> {
-    const older = await this.deployments
-      .find({ appId: newer.appId, state: 'queued', _id: { $lt: newer._id } })
-      .exec();
+    await this.watch.ready();
     const newerId = newer._id.toHexString();
+    const older: DeploymentDocument[] = [];
+    for (const entry of this.watch.ofApp(newer.appId)) {
+      if (entry.state !== 'queued' || entry.id >= newerId) continue;
+      const deployment = await this.deployments.findById(entry.id).exec();
+      if (deployment) older.push(deployment);
+    }
     for (const deployment of older) {
       const reason = `Superseded by the newer deployment ${newerId}`;
       await this.transitions.transition(deployment, 'superseded', reason, {
@@ -269,7 +276,9 @@ export class DeploymentsService {
 
   async currentRelease(app: AppDocument) {
     if (!app.currentDeploymentId) return null;
-    return this.releases.findOne({ deploymentId: app.currentDeploymentId }).exec();
+    return isObjectId(app.currentDeploymentId)
+      ? this.releases.findById(app.currentDeploymentId).exec()
+      : null;
   }
 
   async cancel(actor: Actor, deploymentId: string): Promise<DeploymentDto> {
@@ -343,9 +352,12 @@ export class DeploymentsService {
   }
 
   private async removeForAppLocked(appId: string): Promise<void> {
-    const unfinished = await this.deployments
-      .find({ appId, state: { $in: ['queued', 'cloning', 'building', 'releasing'] } })
-      .exec();
+    await this.watch.ready();
+    const unfinished: DeploymentDocument[] = [];
+    for (const entry of this.watch.ofApp(appId)) {
+      const deployment = await this.deployments.findById(entry.id).exec();
+      if (deployment) unfinished.push(deployment);
+    }
     for (const deployment of unfinished) {
       if (!isInProgress(deployment.state)) continue;
       const reason = 'The app was deleted';
