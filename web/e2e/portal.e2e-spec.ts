@@ -165,6 +165,11 @@ describe('the portal in a browser', () => {
     await page.getByTestId('tab-settings').click();
     await page.getByTestId('env-reveal-GREETING').click();
     await page.getByTestId('env-value-GREETING').fill('bonjour');
+    // A notification webhook shows its signing secret once.
+    await page.getByTestId('notification-url').fill('http://127.0.0.1:9/slipway-hook');
+    await page.getByTestId('notification-add').click();
+    await page.getByTestId('notification-secret').waitFor();
+    expect(await page.getByTestId('notification-list').textContent()).toContain('127.0.0.1:9/slipway-hook');
     await snap(page, 'app-settings');
     await page.getByTestId('env-save').click();
     await page.getByRole('button', { name: 'Watch it' }).click();

@@ -17,6 +17,8 @@ import type {
   EnvVarListDto,
   LifecycleAcceptedDto,
   LogPageDto,
+  NotificationWebhookDto,
+  NotificationWebhookListDto,
   ReleaseListDto,
   SystemHealthDto,
 } from '@slipway/contracts';
@@ -185,6 +187,21 @@ export class ApiClient {
         return body as unknown as AppMetricsDto;
       }),
     );
+  }
+
+  // ── notifications ─────────────────────────────────────────────────────────────────────────────
+
+  listNotificationWebhooks(id: string): Observable<NotificationWebhookListDto> {
+    return this.get<NotificationWebhookListDto>(`${appPath(id)}/notifications`);
+  }
+
+  /** The answer carries the signing secret, once. */
+  addNotificationWebhook(id: string, url: string): Observable<NotificationWebhookDto> {
+    return this.post<NotificationWebhookDto>(`${appPath(id)}/notifications`, { url });
+  }
+
+  deleteNotificationWebhook(id: string, webhookId: string): Observable<void> {
+    return this.delete(`${appPath(id)}/notifications/${encodeURIComponent(webhookId)}`);
   }
 
   // ── env vars ──────────────────────────────────────────────────────────────────────────────────

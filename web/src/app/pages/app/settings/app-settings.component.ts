@@ -32,6 +32,7 @@ import { IconComponent } from '../../../shared/icon/icon.component';
 import { parseDotenv } from '../../create-app/wizard-model';
 import { AppContextStore } from '../app-context.store';
 import { EnvEditorRow, envChanges, envRowErrors } from './env-editor';
+import { NotificationWebhooksComponent } from './notification-webhooks.component';
 
 /** `GET /apps/:id/hooks`: the contract's secrets plus the paths the gateway serves them on. */
 type AppHooksView = AppHooksDto & { deployHookPath?: string; githubWebhookPath?: string };
@@ -62,6 +63,7 @@ interface BuildForm {
     MatFormFieldModule,
     MatInputModule,
     MatSlideToggleModule,
+    NotificationWebhooksComponent,
   ],
   templateUrl: './app-settings.component.html',
   styleUrl: './app-settings.component.scss',
