@@ -1,5 +1,5 @@
 import { DockerServiceConfig } from '@slipway/nest-docker';
-import { IsBoolean, IsInt, IsIP, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsIP, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
 export class RuntimeConfig extends DockerServiceConfig {
   override HTTP_PORT: number = 3003;
@@ -22,9 +22,25 @@ export class RuntimeConfig extends DockerServiceConfig {
   @Max(65535)
   CADDY_HTTP_PORT: number = 8080;
 
-  /** Report app URLs as https (Caddy's automatic HTTPS in production). */
+  /**
+   * Production: Caddy serves apps over HTTPS on CADDY_HTTPS_PORT with automatic certificates (and
+   * redirects CADDY_HTTP_PORT to it); app URLs are https. Off locally.
+   */
   @IsBoolean()
   APPS_HTTPS: boolean = false;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  CADDY_HTTPS_PORT: number = 443;
+
+  /** Where certificates come from with APPS_HTTPS: `acme` (Let's Encrypt) or `internal` (Caddy's own CA). */
+  @IsIn(['acme', 'internal'], { message: 'TLS_ISSUER must be acme or internal' })
+  TLS_ISSUER: 'acme' | 'internal' = 'acme';
+
+  /** The ACME account's contact address (optional; Let's Encrypt sends expiry notices there). */
+  @Matches(/^$|^[^@\s]+@[^@\s]+$/, { message: 'ACME_EMAIL must be an email address' })
+  ACME_EMAIL: string = '';
 
   /** Host ports instances are published on; allocations are persisted. */
   @IsInt()

@@ -27,9 +27,9 @@ export class AppRouting {
 
   urlFor(appName: string): string {
     const scheme = this.config.APPS_HTTPS ? 'https' : 'http';
-    const port = this.config.CADDY_HTTP_PORT;
+    const port = this.config.APPS_HTTPS ? this.config.CADDY_HTTPS_PORT : this.config.CADDY_HTTP_PORT;
     const defaultPort = this.config.APPS_HTTPS ? 443 : 80;
-    return `${scheme}://${appName}.${this.config.BASE_DOMAIN}${port === defaultPort || this.config.APPS_HTTPS ? '' : `:${port}`}`;
+    return `${scheme}://${appName}.${this.config.BASE_DOMAIN}${port === defaultPort ? '' : `:${port}`}`;
   }
 
   /** Caddy polls this path on every upstream when the app has an HTTP health check. */

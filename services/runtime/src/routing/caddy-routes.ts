@@ -37,6 +37,17 @@ export interface SyncResult {
 }
 
 /** Options token for Nest: provide `{ provide: CADDY_ROUTES_OPTIONS, useValue/useFactory }`. */
+/** Automatic HTTPS for the apps' server (production): Caddy gets and renews a certificate per host. */
+export interface CaddyHttpsOptions {
+  httpsPort: number;
+  /** Where Caddy redirects plain HTTP from (to HTTPS). */
+  httpPort: number;
+  /** `acme` (Let's Encrypt, production) or `internal` (Caddy's own CA: tests, private networks). */
+  issuer: 'acme' | 'internal';
+  /** The ACME account's contact address (certificate expiry notices). */
+  acmeEmail?: string;
+}
+
 export const CADDY_ROUTES_OPTIONS = Symbol('CADDY_ROUTES_OPTIONS');
 
 /**
@@ -57,6 +68,64 @@ export class CaddyRoutes {
     this.baseDomain = options.baseDomain ?? 'localhost';
     this.routesPath = `/config/apps/http/servers/${encodeURIComponent(options.serverName ?? 'slipway')}/routes`;
     this.timeoutMs = options.timeoutMs ?? 5000;
+  }
+
+  /**
+   * Turns the apps' server into an HTTPS server with Caddy's automatic certificates, unless it already is
+   * one: listening on `httpsPort`, redirecting `httpPort` to it, certificates from the chosen issuer. The
+   * base config (deploy/caddy/base-config.json) is plain HTTP for local use; this runs at every
+   * reconciliation, so a Caddy restarted with only its base config becomes HTTPS again.
+   */
+  async ensureHttps(https: CaddyHttpsOptions): Promise<'unchanged' | 'applied'> {
+    return this.serialised(async () => {
+      const serverPath = this.routesPath.replace(/\/routes$/, '');
+      const current = await this.request('GET', serverPath);
+      this.ensureOk(current, 'read the apps server');
+      const server = JSON.parse(current.body) as {
+        listen?: string[];
+        automatic_https?: { disable?: boolean };
+      };
+      const listen = [`:${https.httpsPort}`];
+      if (JSON.stringify(server.listen) === JSON.stringify(listen) && !server.automatic_https?.disable) {
+        return 'unchanged';
+      }
+      const issuer =
+        https.issuer === 'internal'
+          ? { module: 'internal' }
+          : { module: 'acme', ...(https.acmeEmail ? { email: https.acmeEmail } : {}) };
+      // Certificates first, then the server: when the server starts serving TLS, Caddy knows where to get them.
+      this.ensureOk(
+        await this.request('POST', '/config/apps/pki', {
+          certificate_authorities: { local: { install_trust: false } },
+        }),
+        'configure its local certificate authority',
+      );
+      this.ensureOk(
+        await this.request('POST', '/config/apps/tls', { automation: { policies: [{ issuers: [issuer] }] } }),
+        'configure certificate automation',
+      );
+      const http = JSON.parse((await this.request('GET', '/config/apps/http')).body) as Record<
+        string,
+        unknown
+      > & {
+        servers: Record<string, Record<string, unknown>>;
+      };
+      const serverName = decodeURIComponent(serverPath.split('/').pop() ?? 'slipway');
+      const updated = {
+        ...http,
+        http_port: https.httpPort,
+        https_port: https.httpsPort,
+        servers: {
+          ...http.servers,
+          [serverName]: { ...http.servers[serverName], listen, automatic_https: { disable: false } },
+        },
+      };
+      this.ensureOk(
+        await this.request('PATCH', '/config/apps/http', updated),
+        'switch the apps server to HTTPS',
+      );
+      return 'applied';
+    });
   }
 
   /** Creates the app's route before the catch-all, or replaces it in place (one atomic config change). */

@@ -92,6 +92,16 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
     ]);
     let caddyRoutes: Map<string, AppRoute> | undefined;
     try {
+      if (this.config.APPS_HTTPS) {
+        const https = await this.caddy.ensureHttps({
+          httpsPort: this.config.CADDY_HTTPS_PORT,
+          httpPort: this.config.CADDY_HTTP_PORT,
+          issuer: this.config.TLS_ISSUER,
+          acmeEmail: this.config.ACME_EMAIL,
+        });
+        if (https === 'applied')
+          this.logger.log(`Caddy serves apps over HTTPS on port ${this.config.CADDY_HTTPS_PORT}`);
+      }
       caddyRoutes = new Map((await this.caddy.listAppRoutes()).map((route) => [route.appName, route]));
     } catch (error) {
       this.logger.warn(`Caddy's routes could not be read: ${(error as Error).message}`);
