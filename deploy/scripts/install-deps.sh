@@ -76,7 +76,9 @@ install_ferretdb() {
   mv "${FERRETDB_BIN}.tmp" "$FERRETDB_BIN"
   rm -rf "$build_dir"
   trap - EXIT
-  "$FERRETDB_BIN" --version | head -n 1 | sed 's/^/[slipway] FerretDB: built, /' >&2
+  # sed reads all of the output: `head -n 1` would close the pipe early, and under pipefail the SIGPIPE the
+  # binary gets (exit 141) would fail the whole install at random.
+  "$FERRETDB_BIN" --version | sed -n '1s/^/[slipway] FerretDB: built, /p' >&2
   log "FerretDB: build took $(elapsed_since "$started")"
 }
 
