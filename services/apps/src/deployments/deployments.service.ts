@@ -157,6 +157,7 @@ export class DeploymentsService {
       return winner;
     }
     this.watch.track(created);
+    await this.apps.setFields(created.appId, { latestDeploymentId: created._id.toHexString() });
     await this.transitions.flush(created);
     await this.supersedeQueued(created);
     await this.transitions.dispatchNext(created.appId);
@@ -309,8 +310,13 @@ export class DeploymentsService {
   }
 
   async list(request: ListAppDeploymentsRequest): Promise<DeploymentListDto> {
-    await this.apps.findOwned(request.actor, request.appId);
+    const app = await this.apps.findOwned(request.actor, request.appId);
     const limit = request.limit ?? LIST_DEFAULT_LIMIT;
+    // The newest one alone (what a status poll asks for) is found by id, not by scanning the history.
+    if (limit === 1 && !request.cursor && app.latestDeploymentId) {
+      const latest = await this.deployments.findById(app.latestDeploymentId, { pendingEvents: 0 }).exec();
+      if (latest) return { items: [toDeploymentDto(latest)], nextCursor: latest._id.toHexString() };
+    }
     const items = await this.deployments
       .find({ appId: request.appId, ...pageFilter<Deployment>(request.cursor) }, { pendingEvents: 0 })
       .sort({ _id: -1 })

@@ -77,6 +77,10 @@ export class App {
   @Prop({ type: String, default: null })
   currentDeploymentId!: string | null;
 
+  /** The newest deployment, whatever its state: the app's status without a scan of its deployments. */
+  @Prop({ type: String, default: null })
+  latestDeploymentId!: string | null;
+
   @Prop({ type: String, default: null })
   url!: string | null;
 
