@@ -362,7 +362,9 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     for (const [deploymentId, position] of positions) {
       if (this.lastPosition.get(deploymentId) === position) continue;
       this.lastPosition.set(deploymentId, position);
-      const build = await this.builds.findOne({ deploymentId }).exec();
+      // A just-accepted build is at hand: no read (a collection scan on FerretDB) as the build starts.
+      const build =
+        this.justAccepted.get(deploymentId) ?? (await this.builds.findOne({ deploymentId }).exec());
       if (build) await this.publishProgress(build, 'queued', position);
     }
     for (const deploymentId of this.lastPosition.keys()) {
