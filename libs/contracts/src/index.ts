@@ -10,6 +10,7 @@ export * from './apps/app.dto';
 export * from './apps/app-created.event';
 export * from './health/heartbeat.event';
 export * from './health/system-health.dto';
+export * from './health/messaging-health.dto';
 export * from './logs/log-line.dto';
 export * from './logs/logs-query.request';
 export * from './messaging/subject-match';
