@@ -1,5 +1,7 @@
 import {
   AppDto,
+  AppMetricsDto,
+  AppRuntimeStatusDto,
   DeploymentDto,
   DeploymentStatusDto,
   EnvVarListDto,
@@ -93,6 +95,8 @@ describe('end to end: from sign-up to a running app and back to nothing', () => 
         HOST_PORT_TO: String(portBase + 9),
         DRAIN_GRACE_MS: '300',
         STOP_GRACE_MS: '2000',
+        METRICS_INTERVAL_MS: '1000',
+        METRICS_BUCKET_MS: '2000',
       },
     });
     user = await signUp(platform.gatewayUrl);
@@ -170,6 +174,29 @@ describe('end to end: from sign-up to a running app and back to nothing', () => 
       expect.arrayContaining(['queued', 'releasing', 'running']),
     );
     await answers(host, 'v1 says hello');
+
+    const runtime = (await call<AppRuntimeStatusDto>('GET', `/apps/${app.id}/runtime`)).body;
+    expect(runtime).toMatchObject({ appId: app.id, state: 'running', desiredReplicas: 1 });
+    expect(runtime.instances).toEqual([expect.objectContaining({ health: 'healthy', restartCount: 0 })]);
+    const samples = await waitFor(
+      async () => {
+        const metrics = (await call<AppMetricsDto>('GET', `/apps/${app.id}/metrics`)).body;
+        return metrics.samples.length > 0 ? metrics.samples : undefined;
+      },
+      { timeoutMs: 20_000, description: 'a metrics sample of the running app' },
+    );
+    expect(samples[0]).toMatchObject({
+      instanceId: runtime.instances[0]?.id,
+      memoryBytes: expect.any(Number),
+    });
+    const stranger = await signUp(platform.gatewayUrl);
+    for (const path of ['runtime', 'metrics']) {
+      const response = await fetch(`${platform.gatewayUrl}/api/v1/apps/${app.id}/${path}`, {
+        headers: stranger.headers,
+      });
+      expect(response.status).toBe(404);
+    }
+    expect((await call('GET', `/apps/${app.id}/metrics?since=yesterday`)).status).toBe(400);
 
     const applied = (
       await call<EnvVarListDto>('PUT', `/apps/${app.id}/env`, {

@@ -18,7 +18,9 @@ import {
   AppDto,
   AppHooksDto,
   AppListDto,
+  AppMetricsDto,
   AppPowerAction,
+  AppRuntimeStatusDto,
   LifecycleAcceptedDto,
   LOGS_QUERY_MAX_LIMIT,
   LogPageDto,
@@ -35,6 +37,7 @@ import { AppAuditTrail } from './app-audit';
 import { CreateAppBody, UpdateAppBody } from './dto/create-app.body';
 import { ScaleAppBody, SetDomainsBody } from './dto/lifecycle.bodies';
 import { LogsQueryParams } from './dto/logs-query.params';
+import { MetricsQueryParams } from './dto/metrics-query.params';
 import { PageParams } from './dto/page.params';
 
 /** A download stops here; the logs service keeps at most LOG_MAX_LINES_PER_APP (100,000) lines anyway. */
@@ -83,6 +86,32 @@ export class AppsController {
   @ApiOperation({ summary: 'Get one app' })
   get(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppDto> {
     return this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id });
+  }
+
+  @Get(':id/runtime')
+  @ApiOperation({
+    summary: "The app's instances as the runtime sees them: health, restarts, current release, URL",
+  })
+  async runtime(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<AppRuntimeStatusDto> {
+    // Apps first: another user's (or an unknown) app is a 404 before the runtime is asked anything.
+    await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id });
+    return this.rpc.request<AppRuntimeStatusDto>(QuerySubjects.RuntimeStatus, { appId: id });
+  }
+
+  @Get(':id/metrics')
+  @ApiOperation({
+    summary: "CPU, memory and network samples of the app's instances (downsampled), oldest first",
+  })
+  async metrics(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query() query: MetricsQueryParams,
+  ): Promise<AppMetricsDto> {
+    await this.rpc.request<AppDto>(QuerySubjects.AppsGet, { actor, id });
+    return this.rpc.request<AppMetricsDto>(QuerySubjects.RuntimeMetrics, {
+      appId: id,
+      ...(query.since ? { since: query.since } : {}),
+    });
   }
 
   @Patch(':id')

@@ -17,6 +17,7 @@ import type {
   EnvVarListDto,
   LifecycleAcceptedDto,
   LogPageDto,
+  MessagingHealthDto,
   NotificationWebhookDto,
   NotificationWebhookListDto,
   ReleaseListDto,
@@ -162,10 +163,7 @@ export class ApiClient {
     return this.get<DeploymentStatusDto | null>(`${appPath(id)}/status`);
   }
 
-  /**
-   * The runtime's view of the app (instances and their health). The gateway does not route
-   * `rpc.runtime.status` yet: this asks `GET /apps/:id/runtime` and treats any other shape as unavailable.
-   */
+  /** The runtime's view of the app (instances and their health): `GET /apps/:id/runtime`. */
   getRuntimeStatus(id: string): Observable<AppRuntimeStatusDto> {
     return this.get<unknown>(`${appPath(id)}/runtime`).pipe(
       map((body) => {
@@ -177,7 +175,7 @@ export class ApiClient {
     );
   }
 
-  /** CPU and memory samples per instance (`rpc.runtime.metrics`); same caveat as `getRuntimeStatus`. */
+  /** CPU and memory samples per instance: `GET /apps/:id/metrics`. */
   getMetrics(id: string, since?: string): Observable<AppMetricsDto> {
     return this.get<unknown>(`${appPath(id)}/metrics`, { since }).pipe(
       map((body) => {
@@ -286,6 +284,11 @@ export class ApiClient {
 
   uploadArchive(file: Blob): Observable<ArchiveUploadDto> {
     return this.upload<ArchiveUploadDto>('/uploads', file);
+  }
+
+  /** `GET /admin/messaging` (administrators): JetStream streams, consumers, parked messages, build queue. */
+  getMessagingHealth(): Observable<MessagingHealthDto> {
+    return this.get<MessagingHealthDto>('/admin/messaging');
   }
 
   // ── tokens and admin ──────────────────────────────────────────────────────────────────────────
