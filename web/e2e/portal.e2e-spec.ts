@@ -254,6 +254,8 @@ describe('the portal in a browser', () => {
 
     await page.goto(url('/admin/health'));
     await waitForStatuses(page, Object.fromEntries(SERVICES.map((name) => [name, 'up'])), 60_000);
+    // The Messaging section reads JetStream through GET /admin/messaging.
+    await page.getByTestId('stream-row-SLIPWAY_EVENTS').waitFor();
     await snap(page, 'admin-health');
 
     await platform!.stopService('builder');
