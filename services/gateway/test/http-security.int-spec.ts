@@ -1,5 +1,7 @@
-import { bearerHeaders, Platform, startPlatform, uniqueEmail } from '@slipway/testing';
+import { bearerHeaders, makeTempDir, Platform, startPlatform, uniqueEmail } from '@slipway/testing';
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 
 const ALLOWED_ORIGIN = 'https://portal.example.test';
 const AUTH_LIMIT = 3;
@@ -17,9 +19,13 @@ describe('gateway HTTP security', () => {
   let platform: Platform;
 
   beforeAll(async () => {
+    // A stand-in portal build: the real one (dist/web/browser) may not be built yet in a fresh clone.
+    const portal = await makeTempDir('slipway-portal-');
+    await writeFile(join(portal, 'index.html'), '<!doctype html><title>Slipway</title><app-root></app-root>');
     platform = await startPlatform({
       services: ['gateway'],
       env: {
+        WEB_DIST_DIR: portal,
         CORS_ORIGINS: ALLOWED_ORIGIN,
         RATE_LIMIT_AUTH_PER_MINUTE: String(AUTH_LIMIT),
         RATE_LIMIT_API_PER_MINUTE: String(API_LIMIT),
