@@ -90,6 +90,29 @@ describe('gateway: messaging health for administrators', () => {
     );
   });
 
+  it('lists only the 10 newest parked messages, newest first', async () => {
+    const appId = `many-${randomBytes(3).toString('hex')}`;
+    const subjects = Array.from({ length: 12 }, (_, index) => `logs.${appId}.dep-${index}.build`);
+    // One after the other, so they are parked in this order (the consumer handles one at a time).
+    for (const subject of subjects) {
+      await nats.jetstream().publish(subject, codec.encode({ appId, source: 'build', lines: [] }));
+    }
+    const lastSubject = subjects[subjects.length - 1];
+    const health = await waitFor(
+      async () => {
+        const current = await snapshot();
+        return current.parked.recent[0]?.subject === lastSubject ? current : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, description: `${lastSubject} to be parked last` },
+    );
+
+    expect(health.parked.total).toBeGreaterThanOrEqual(13);
+    expect(health.parked.recent.map((message) => message.subject)).toEqual(subjects.slice(2).reverse());
+    const seqs = health.parked.recent.map((message) => message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+    expect(health.parked.recent.every((message) => /deploymentId/.test(message.reason))).toBe(true);
+  });
+
   it('refuses a signed-in user who is not an administrator (403) and an anonymous caller (401)', async () => {
     expect(user.role).toBe('user');
     const forbidden = await messaging(user.headers);

@@ -133,12 +133,16 @@ export class MessagingHealth {
     return consumers;
   }
 
-  /** Reads back from the last sequence; gaps (messages aged out or deleted) are skipped. */
+  /**
+   * Reads back from the last sequence; gaps (deleted messages) are skipped, up to a bound so a stream
+   * with many deletions cannot make one dashboard refresh read it all.
+   */
   private async recentParked(jsm: JetStreamManager, stream: StreamInfo): Promise<ParkedMessageSummaryDto[]> {
     const recent: ParkedMessageSummaryDto[] = [];
     const { first_seq: first, last_seq: last } = stream.state;
     if (stream.state.messages === 0) return recent;
-    for (let seq = last; seq >= first && recent.length < RECENT_PARKED_LIMIT; seq -= 1) {
+    const lowest = Math.max(first, last - RECENT_PARKED_LIMIT * 10 + 1);
+    for (let seq = last; seq >= lowest && recent.length < RECENT_PARKED_LIMIT; seq -= 1) {
       try {
         const message = await jsm.streams.getMessage(Streams.Parked.name, { seq });
         recent.push(toParkedSummary(message.seq, message.subject, message.data));
