@@ -125,7 +125,7 @@ export async function benchRuntime(): Promise<void> {
       console.log(
         `runtime (b) redeploy ${round + 1}: ${(during / seconds).toFixed(0)} req/s over ${seconds.toFixed(1)} s ` +
           `(switch and drain included), ${report.failed} failed of ${report.ok + report.failed} requests, ` +
-          `${report.resent} resent after a reset of a kept-alive connection (target 0 failed)` +
+          `${report.resent} resent once after Caddy closed the connection unanswered (target 0 failed)` +
           (report.failures.length ? ` failures: ${report.failures.slice(0, 3).join(' | ')}` : ''),
       );
     }
