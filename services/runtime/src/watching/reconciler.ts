@@ -235,11 +235,20 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
       return false;
     }
     if (!fresh) return false;
-    // The replacement inherits the crash history, so a crash loop stays visible across replacements.
+    // The replacement inherits the crash history, so a crash loop stays visible across replacements. Read
+    // it again: the crash that made Docker give up may have been recorded (by the event watcher) after this
+    // pass read the instance.
+    const history = (await this.instances.findOne({ _id: doc._id }).exec()) ?? doc;
     await this.instances
       .updateOne(
         { _id: fresh._id },
-        { $set: { crashTimes: doc.crashTimes, restartCount: doc.restartCount, exitCode: doc.exitCode } },
+        {
+          $set: {
+            crashTimes: history.crashTimes,
+            restartCount: history.restartCount,
+            exitCode: history.exitCode,
+          },
+        },
       )
       .exec();
     const serving = await this.instances
