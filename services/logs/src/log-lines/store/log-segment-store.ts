@@ -344,7 +344,7 @@ export class LogSegmentStore {
           }
         }
         if (visible > policy.maxLinesPerApp) {
-          const { items } = await this.queryUnlocked(appId, policy.maxLinesPerApp + 1);
+          const { items } = await this.query({ appId, order: 'desc', limit: policy.maxLinesPerApp + 1 });
           const firstHidden = items[policy.maxLinesPerApp];
           if (firstHidden) {
             app.floor = {
@@ -386,10 +386,6 @@ export class LogSegmentStore {
       if (!page.hasMore) return total;
       after = page.items[page.items.length - 1];
     }
-  }
-
-  private queryUnlocked(appId: string, limit: number): Promise<LinePage> {
-    return this.query({ appId, order: 'desc', limit });
   }
 
   private async write(
