@@ -22,6 +22,7 @@ export * from './auth/actor';
 export * from './releases/release.events';
 export * from './releases/app-lifecycle.events';
 export * from './releases/runtime-status.dto';
+export * from './releases/system-resources.dto';
 export * from './apps/env-vars.requests';
 export * from './apps/lifecycle.requests';
 export * from './apps/hooks.requests';

@@ -46,6 +46,7 @@ export const QuerySubjects = {
   BuildsGet: 'rpc.builds.get',
   RuntimeStatus: 'rpc.runtime.status',
   RuntimeMetrics: 'rpc.runtime.metrics',
+  RuntimeResources: 'rpc.runtime.resources',
   AppsUpdate: 'rpc.apps.update',
   AppsDelete: 'rpc.apps.delete',
   AppsEnvList: 'rpc.apps.env.list',

@@ -12,19 +12,23 @@ import {
   QuerySubjects,
   ReleaseRequestedEvent,
   RuntimeAppRequest,
+  SystemResourcesDto,
+  SystemResourcesRequest,
 } from '@slipway/contracts';
 import { DurableConsumers } from '@slipway/nest-messaging';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { ReleasesService } from '../releases/releases.service';
 import { RuntimeStatusService } from '../status/runtime-status.service';
+import { SystemResourcesService } from '../status/system-resources.service';
 
-/** Release and lifecycle requests from JetStream; status and metrics over request/reply. */
+/** Release and lifecycle requests from JetStream; status, metrics and resources over request/reply. */
 @Controller()
 export class RuntimeHandler implements OnModuleInit {
   constructor(
     private readonly releases: ReleasesService,
     private readonly lifecycle: LifecycleService,
     private readonly status: RuntimeStatusService,
+    private readonly resources: SystemResourcesService,
     private readonly consumers: DurableConsumers,
   ) {}
 
@@ -60,5 +64,10 @@ export class RuntimeHandler implements OnModuleInit {
   @MessagePattern(QuerySubjects.RuntimeMetrics)
   getMetrics(@Payload() payload: unknown): Promise<AppMetricsDto> {
     return this.status.metrics(parsePayload(RuntimeAppRequest, payload));
+  }
+
+  @MessagePattern(QuerySubjects.RuntimeResources)
+  getResources(@Payload() payload: unknown): Promise<SystemResourcesDto> {
+    return this.resources.resources(parsePayload(SystemResourcesRequest, payload ?? {}));
   }
 }

@@ -11,6 +11,7 @@ import { MetricSample, MetricSampleSchema } from '../state/schemas/metric-sample
 import { Release, ReleaseSchema } from '../state/schemas/release.schema';
 import { RuntimeApp, RuntimeAppSchema } from '../state/schemas/runtime-app.schema';
 import { RuntimeStatusService } from '../status/runtime-status.service';
+import { SystemResourcesService } from '../status/system-resources.service';
 import { InstanceWatcher } from '../watching/instance-watcher';
 import { LogForwarder } from '../watching/log-forwarder';
 import { MetricsSampler } from '../watching/metrics-sampler';
@@ -44,6 +45,7 @@ import { RuntimeSecrets } from './runtime-secrets';
     Reconciler,
     MetricsSampler,
     RuntimeStatusService,
+    SystemResourcesService,
   ],
 })
 export class RuntimeModule {}
