@@ -73,12 +73,17 @@ export class HealthCheckSpec {
   deadlineMs!: number;
 }
 
+/**
+ * One success lets an instance in, as Kubernetes readiness and Docker health checks do by default: Caddy keeps
+ * checking the upstreams once they serve, so a second gate success would only delay every release by an interval.
+ * Apps that need a settled streak set `successesRequired`.
+ */
 export const DEFAULT_HEALTH_CHECK: HealthCheckSpec = {
   kind: 'http',
   path: '/',
   intervalMs: 250,
   timeoutMs: 2_000,
-  successesRequired: 2,
+  successesRequired: 1,
   deadlineMs: 60_000,
 };
 

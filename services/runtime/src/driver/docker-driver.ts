@@ -162,6 +162,17 @@ export class DockerDriver implements RuntimeDriver {
     options: Docker.ContainerCreateOptions,
   ): Promise<{ container: Docker.Container; name: string }> {
     const prefix = `slipway-${containerNamePart(spec.appName)}-${containerNamePart(spec.releaseId)}-`;
+    // Most releases start one instance: try the first name straight away and list only when it is taken.
+    const first = `${prefix}1`;
+    try {
+      const labels = { ...options.Labels, [SlipwayLabels.Instance]: first };
+      return {
+        container: await this.engine.createContainer({ ...options, Labels: labels, name: first }),
+        name: first,
+      };
+    } catch (error) {
+      if (statusCode(error) !== 409) throw error;
+    }
     const existing = await this.engine.listContainers({
       all: true,
       filters: { name: [prefix] },

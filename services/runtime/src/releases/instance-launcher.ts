@@ -15,7 +15,7 @@ import { LogForwarder } from '../watching/log-forwarder';
 export const SCOPE_LABEL = 'io.slipway.scope';
 const LOG_LINES_ON_FAILURE = 30;
 /** While an instance is booting, its port is tried this often (a refused connection costs nothing). */
-const UNTIL_FIRST_ANSWER_INTERVAL_MS = 25;
+const UNTIL_FIRST_ANSWER_INTERVAL_MS = 10;
 
 /** Instances of a release could not be made healthy; they have been removed again. */
 export class LaunchFailure extends Error {
@@ -164,11 +164,14 @@ export class InstanceLauncher {
     const host = address.slice(0, separator);
     const port = Number(address.slice(separator + 1));
     let giveUpReason: string | undefined;
-    let checking = true;
+    // Aborted as soon as the check ends, so a healthy instance never waits out the watcher's pause.
+    const checking = new AbortController();
     const watchProcess = (async () => {
-      while (checking && giveUpReason === undefined) {
+      while (!checking.signal.aborted && giveUpReason === undefined) {
         giveUpReason = await this.processProblem(instanceId, options.afterRestart === true);
-        if (giveUpReason === undefined) await sleep(200);
+        if (giveUpReason === undefined) {
+          await sleep(200, undefined, { signal: checking.signal }).catch(() => undefined);
+        }
       }
     })();
     try {
@@ -186,7 +189,7 @@ export class InstanceLauncher {
         },
       );
     } finally {
-      checking = false;
+      checking.abort();
       await watchProcess;
     }
   }

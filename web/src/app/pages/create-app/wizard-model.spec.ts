@@ -198,7 +198,7 @@ describe('toCreateBody', () => {
         path: '/health',
         intervalMs: 250,
         timeoutMs: 2_000,
-        successesRequired: 2,
+        successesRequired: 1,
         deadlineMs: 60_000,
       },
     });

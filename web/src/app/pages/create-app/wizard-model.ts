@@ -4,6 +4,7 @@ import {
   APP_PLANS,
   type AppPlan,
   type AppSourceKind,
+  DEFAULT_HEALTH_CHECK,
   DATABASE_TYPES,
   type DatabaseType,
   ENV_VAR_NAME_PATTERN,
@@ -347,14 +348,7 @@ export function toCreateBody(draft: WizardDraft): CreateAppBody {
   }
   const path = draft.healthCheckPath.trim();
   if (path && path !== '/') {
-    body.healthCheck = {
-      kind: 'http',
-      path,
-      intervalMs: 250,
-      timeoutMs: 2_000,
-      successesRequired: 2,
-      deadlineMs: 60_000,
-    };
+    body.healthCheck = { ...DEFAULT_HEALTH_CHECK, path };
   }
   return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as CreateAppBody;
 }
