@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsISO8601, IsNumber, IsOptional, IsString, ValidateNested } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { SERVICE_NAMES, ServiceName } from '../services';
 
 export const DEPENDENCY_NAMES = ['database', 'nats', 'docker', 'caddy'] as const;
@@ -20,6 +30,22 @@ export class DependencyStatus {
   @IsOptional()
   @IsNumber()
   latencyMs?: number;
+}
+
+/** The builder's own queue, in its heartbeat: builds waiting for a slot and builds running now. */
+export class BuildQueueLoad {
+  @IsInt()
+  @Min(0)
+  queued!: number;
+
+  @IsInt()
+  @Min(0)
+  running!: number;
+
+  /** BUILD_CONCURRENCY: how many builds may run at once. */
+  @IsInt()
+  @Min(1)
+  concurrency!: number;
 }
 
 /** `health.heartbeat.v1`: every service, every few seconds, over core NATS (a missed one is not a loss). */
@@ -49,4 +75,10 @@ export class HeartbeatEvent {
   @ValidateNested({ each: true })
   @Type(() => DependencyStatus)
   dependencies!: DependencyStatus[];
+
+  /** Only the builder sends it. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => BuildQueueLoad)
+  buildQueue?: BuildQueueLoad;
 }

@@ -1,6 +1,12 @@
 import { ServiceName } from '../services';
 import { DependencyName, DependencyState } from './heartbeat.event';
 
+export interface BuildQueueLoadDto {
+  queued: number;
+  running: number;
+  concurrency: number;
+}
+
 export type ServiceState = 'up' | 'degraded' | 'down';
 
 export interface DependencyStatusDto {
@@ -19,6 +25,8 @@ export interface ServiceHealthDto {
   uptimeSeconds: number | null;
   lastSeenAt: string | null;
   dependencies: DependencyStatusDto[];
+  /** The builder's queue from its last heartbeat; absent for the other services and a builder never seen. */
+  buildQueue?: BuildQueueLoadDto;
 }
 
 /** `GET /api/v1/system/health` */

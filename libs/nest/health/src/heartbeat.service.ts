@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { DependencyProbes } from './dependency-probe';
 import { HEALTH_OPTIONS, HealthOptions } from './health.options';
 
+/** What a service adds to its heartbeat beyond the common fields, read at each beat. */
+export type HeartbeatReport = () => Pick<HeartbeatEvent, 'buildQueue'>;
+
 /** Publishes `health.heartbeat.v1` every HEARTBEAT_INTERVAL_MS with the state of each dependency. */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -14,6 +17,7 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private readonly startedAt = new Date();
   readonly instanceId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private timer?: NodeJS.Timeout;
+  private readonly reports: HeartbeatReport[] = [];
 
   constructor(
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
@@ -28,8 +32,18 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
     this.timer.unref();
   }
 
+  /** Adds a service's own figures (the builder's queue) to every heartbeat from now on. */
+  addReport(report: HeartbeatReport): void {
+    this.reports.push(report);
+  }
+
   async current(): Promise<HeartbeatEvent> {
+    const reported = this.reports.reduce<ReturnType<HeartbeatReport>>(
+      (all, report) => ({ ...all, ...report() }),
+      {},
+    );
     return {
+      ...reported,
       service: this.options.service,
       instanceId: this.instanceId,
       version: this.options.version,

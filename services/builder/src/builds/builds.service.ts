@@ -9,6 +9,7 @@ import {
   BuildSucceededEvent,
   EventSubjects,
 } from '@slipway/contracts';
+import { HeartbeatService } from '@slipway/nest-health';
 import { DomainError, EventPublisher } from '@slipway/nest-messaging';
 import { isDuplicateKeyError } from '@slipway/nest-mongo';
 import { MetricsRegistry } from '@slipway/nest-telemetry';
@@ -61,6 +62,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly retention: ImageRetention,
     private readonly metrics: MetricsRegistry,
     private readonly config: BuilderConfig,
+    heartbeat: HeartbeatService,
   ) {
     this.secrets = SecretBox.fromConfig(config.SECRETS_KEYS, config.SECRETS_ACTIVE_KEY_ID);
     this.queue = new BuildQueue(
@@ -70,6 +72,14 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     );
     metrics.gauge('slipway_builds_queued', 'Builds waiting for a slot.', () => this.queue.length);
     metrics.gauge('slipway_builds_running', 'Builds running now.', () => this.queue.active);
+    // The admin health dashboard shows the queue from the heartbeat the gateway already listens to.
+    heartbeat.addReport(() => ({
+      buildQueue: {
+        queued: this.queue.length,
+        running: this.queue.active,
+        concurrency: config.BUILD_CONCURRENCY,
+      },
+    }));
   }
 
   async onApplicationBootstrap(): Promise<void> {

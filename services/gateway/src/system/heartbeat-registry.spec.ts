@@ -70,6 +70,18 @@ describe('summarizeHealth', () => {
     });
   });
 
+  it("passes the builder's queue through while its heartbeat is fresh, and drops it once stale", () => {
+    const builder = beat('builder', { buildQueue: { queued: 2, running: 1, concurrency: 1 } });
+    const fresh = summarizeHealth(seen([['builder', builder, 1]]), NOW, 12);
+    expect(fresh.services.find((service) => service.name === 'builder')?.buildQueue).toEqual({
+      queued: 2,
+      running: 1,
+      concurrency: 1,
+    });
+    const stale = summarizeHealth(seen([['builder', builder, 13]]), NOW, 12);
+    expect(stale.services.find((service) => service.name === 'builder')).not.toHaveProperty('buildQueue');
+  });
+
   it('lists a service that never sent a heartbeat as down, and the platform as down when none did', () => {
     const health = summarizeHealth(new Map(), NOW, 12);
     expect(health.status).toBe('down');

@@ -48,6 +48,8 @@ export function summarizeHealth(
       uptimeSeconds: beat.event.uptimeSeconds,
       lastSeenAt: new Date(beat.receivedAt).toISOString(),
       dependencies: beat.event.dependencies.map((dependency) => ({ ...dependency })),
+      // A builder that stopped beating no longer vouches for its queue: its builds are re-queued at start.
+      ...(beat.event.buildQueue && !stale ? { buildQueue: { ...beat.event.buildQueue } } : {}),
     };
   });
   const states = services.map((service) => service.status);
