@@ -2,6 +2,7 @@
 // One jest run, three kinds of test: unit specs beside the code, integration tests against real
 // dependencies (NATS, the database, Docker, Caddy), and browser tests in Debian's Chromium.
 const { readFileSync } = require('node:fs');
+const { createCjsPreset } = require('jest-preset-angular/presets');
 
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8'));
 /** @type {Record<string, string>} */
@@ -46,6 +47,22 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: ['<rootDir>/{services,libs,web,bench,deploy}/**/*.spec.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.component\\.spec\\.ts$'],
+    },
+    // Angular components rendered with TestBed in jsdom; run with the unit tests (deploy/scripts/test.sh).
+    {
+      ...createCjsPreset({
+        tsconfig: '<rootDir>/web/tsconfig.component-spec.json',
+        // jest-preset-angular's own jsdom environment: no separate jest-environment-jsdom package.
+        testEnvironment: 'jest-preset-angular/environments/jest-jsdom-env',
+      }),
+      rootDir: __dirname,
+      displayName: 'components',
+      moduleNameMapper,
+      setupFilesAfterEnv: ['<rootDir>/web/jest.setup-components.ts'],
+      testMatch: ['<rootDir>/web/src/**/*.component.spec.ts'],
+      modulePathIgnorePatterns: shared.modulePathIgnorePatterns,
+      testPathIgnorePatterns: shared.testPathIgnorePatterns,
     },
     {
       ...shared,

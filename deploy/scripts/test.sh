@@ -72,7 +72,8 @@ run_jest_project() {
   log "tests: $project"
   local report=(--json --outputFile "$(jest_report "$project")")
   case "$project" in
-  unit) (cd "$SLIPWAY_ROOT" && npx jest --selectProjects unit "${report[@]}") ;;
+  # Angular component specs (jsdom, TestBed) are unit tests too, in their own jest project.
+  unit) (cd "$SLIPWAY_ROOT" && npx jest --selectProjects unit components "${report[@]}") ;;
   # In band: these start real servers and containers; parallel workers would only fight over 2 cores.
   integration | browser) (cd "$SLIPWAY_ROOT" && npx jest --selectProjects "$project" --runInBand "${report[@]}") ;;
   *) die "unknown test project '$project' (expected: unit integration browser)" ;;
