@@ -85,6 +85,9 @@ describe('the portal in a browser', () => {
         HOST_PORT_TO: String(portBase + 9),
         DRAIN_GRACE_MS: '300',
         STOP_GRACE_MS: '2000',
+        // Samples stored every 2 s instead of every minute, so the admin resource charts have points.
+        METRICS_INTERVAL_MS: '1000',
+        METRICS_BUCKET_MS: '2000',
       },
     });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -243,7 +246,7 @@ describe('the portal in a browser', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
-  it('lets the first account, an admin, see users, the audit log and every service healthy, then one down', async () => {
+  it('lets the first account, an admin, see users, the audit log, resource charts and every service healthy, then one down', async () => {
     await page.goto(url('/admin/users'));
     await page.getByTestId(`user-row-${email}`).waitFor();
     await snap(page, 'admin-users');
@@ -256,7 +259,32 @@ describe('the portal in a browser', () => {
     await waitForStatuses(page, Object.fromEntries(SERVICES.map((name) => [name, 'up'])), 60_000);
     // The Messaging section reads JetStream through GET /admin/messaging.
     await page.getByTestId('stream-row-SLIPWAY_EVENTS').waitFor();
+    // The builder's own queue, from its heartbeat: idle once the test's builds are done.
+    const builderQueue = page.getByTestId('builder-queue');
+    await page.locator('[data-testid="builder-queue"][data-running="0"]').waitFor();
+    expect(await builderQueue.getAttribute('data-queued')).toBe('0');
+    expect(await builderQueue.textContent()).toContain('0 running of 1 slot, none waiting');
     await snap(page, 'admin-health');
+
+    // System-wide resources: the charts hold the instances the first test ran (samples every 2 s here).
+    await page.getByRole('link', { name: 'Resources' }).click();
+    await page.getByTestId('resources-charts').waitFor();
+    expect(await page.getByTestId('total-containers-running').textContent()).toMatch(
+      /\d+\s*Containers running/,
+    );
+    const containersChart = page.getByTestId('chart-containers').locator('svg');
+    expect(await containersChart.getAttribute('aria-label')).toMatch(/^Containers sampled: [1-9]\d*$/);
+    expect(await page.getByTestId('chart-memory').locator('svg').getAttribute('aria-label')).toMatch(
+      /^Memory: \d+ MB$/,
+    );
+    await snap(page, 'admin-resources');
+    await page.getByTestId('window-24h').click();
+    await page.getByTestId('resources-history-title').filter({ hasText: 'Last 24 hours' }).waitFor();
+    await page.getByTestId('resources-charts').waitFor();
+    await snap(page, 'admin-resources-24h');
+
+    await page.goto(url('/admin/health'));
+    await waitForStatuses(page, Object.fromEntries(SERVICES.map((name) => [name, 'up'])), 60_000);
 
     await platform!.stopService('builder');
     await waitForStatuses(page, { builder: 'down' }, 20_000);

@@ -21,6 +21,7 @@ const USER_LINKS: readonly NavLink[] = [
 ];
 const ADMIN_LINKS: readonly NavLink[] = [
   { path: '/admin/health', label: 'Health', icon: 'activity', exact: false },
+  { path: '/admin/resources', label: 'Resources', icon: 'sliders', exact: false },
   { path: '/admin/users', label: 'Users', icon: 'user', exact: false },
   { path: '/admin/audit', label: 'Audit', icon: 'list', exact: false },
 ];

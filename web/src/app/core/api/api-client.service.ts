@@ -21,7 +21,9 @@ import type {
   NotificationWebhookDto,
   NotificationWebhookListDto,
   ReleaseListDto,
+  ResourceWindow,
   SystemHealthDto,
+  SystemResourcesDto,
 } from '@slipway/contracts';
 import { catchError, map, Observable, of, throwError, timeout, TimeoutError } from 'rxjs';
 
@@ -289,6 +291,11 @@ export class ApiClient {
   /** `GET /admin/messaging` (administrators): JetStream streams, consumers, parked messages, build queue. */
   getMessagingHealth(): Observable<MessagingHealthDto> {
     return this.get<MessagingHealthDto>('/admin/messaging');
+  }
+
+  /** `GET /admin/resources` (administrators): every app's containers, CPU and memory, per time bucket. */
+  getSystemResources(window: ResourceWindow): Observable<SystemResourcesDto> {
+    return this.get<SystemResourcesDto>('/admin/resources', { window });
   }
 
   // ── tokens and admin ──────────────────────────────────────────────────────────────────────────

@@ -8,6 +8,11 @@ export const ADMIN_ROUTES: Routes = [
     loadComponent: () => import('./health/health-page.component').then((m) => m.HealthPageComponent),
   },
   {
+    path: 'resources',
+    title: 'Resources',
+    loadComponent: () => import('./resources/resources-page.component').then((m) => m.ResourcesPageComponent),
+  },
+  {
     path: 'users',
     title: 'Users',
     loadComponent: () => import('./users/users-page.component').then((m) => m.UsersPageComponent),

@@ -8,9 +8,10 @@ const HEIGHT = 56;
   selector: 'sw-sparkline',
   template: `
     <svg
-      [attr.viewBox]="'0 0 ' + width + ' ' + height"
+      [attr.viewBox]="'0 0 ' + width + ' ' + viewHeight"
       preserveAspectRatio="none"
       role="img"
+      [style.height.px]="height()"
       [attr.aria-label]="label() + ': ' + latest()"
     >
       <path class="area" [attr.d]="area()" />
@@ -28,7 +29,6 @@ const HEIGHT = 56;
     }
     svg {
       width: 100%;
-      height: 56px;
       border-radius: 6px;
       background: var(--mat-sys-surface-container-highest);
     }
@@ -42,6 +42,9 @@ const HEIGHT = 56;
       fill: color-mix(in srgb, var(--mat-sys-primary) 18%, transparent);
     }
     .caption {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.4em;
       font: var(--mat-sys-label-medium);
     }
   `,
@@ -54,12 +57,16 @@ export class SparklineComponent {
   readonly format = input<(value: number) => string>((value) => String(Math.round(value)));
   /** The top of the scale; the largest value when not given. */
   readonly max = input<number | null>(null);
+  /** Drawn height in pixels; the series is stretched to it. */
+  readonly height = input(HEIGHT);
 
   protected readonly width = WIDTH;
-  protected readonly height = HEIGHT;
+  protected readonly viewHeight = HEIGHT;
 
   private readonly points = computed(() => {
-    const values = this.values();
+    // A single value is drawn as a flat line across the chart rather than a dot at its left edge.
+    const given = this.values();
+    const values = given.length === 1 ? [given[0] as number, given[0] as number] : given;
     const top = Math.max(this.max() ?? 0, ...values, 1e-9);
     const step = values.length > 1 ? WIDTH / (values.length - 1) : WIDTH;
     return values.map((value, index) => [index * step, HEIGHT - 2 - (value / top) * (HEIGHT - 4)] as const);

@@ -82,4 +82,22 @@ describe('toHealthView', () => {
   it('says so when no service has reported', () => {
     expect(toHealthView(report([]), generatedAt).headline).toBe('No services have reported yet');
   });
+
+  it("shows the builder's own queue from its heartbeat, and nothing while the builder is down", () => {
+    const buildQueue = { queued: 1, running: 1, concurrency: 1 };
+    const view = toHealthView(report([service({ name: 'builder', buildQueue })]), generatedAt);
+    expect(view.builderQueue).toEqual({ ...buildQueue, label: '1 running of 1 slot, 1 waiting for a slot' });
+
+    const idle = toHealthView(
+      report([service({ name: 'builder', buildQueue: { queued: 0, running: 0, concurrency: 2 } })]),
+      generatedAt,
+    );
+    expect(idle.builderQueue?.label).toBe('0 running of 2 slots, none waiting');
+
+    const down = toHealthView(
+      report([service({ name: 'builder', status: 'down', buildQueue })], 'degraded'),
+      generatedAt,
+    );
+    expect(down.builderQueue).toBeNull();
+  });
 });

@@ -26,12 +26,23 @@ export interface ServiceRowView {
   dependencies: DependencyView[];
 }
 
+/** The builder's own queue, from its last heartbeat. */
+export interface BuilderQueueView {
+  queued: number;
+  running: number;
+  concurrency: number;
+  /** "1 running of 2 slots, 3 waiting for a slot". */
+  label: string;
+}
+
 export interface HealthView {
   status: ServiceState;
   headline: string;
   servicesUp: number;
   servicesTotal: number;
   rows: ServiceRowView[];
+  /** `null` while the builder is down or has not reported its queue. */
+  builderQueue: BuilderQueueView | null;
 }
 
 /**
@@ -47,7 +58,18 @@ export function toHealthView(health: SystemHealthDto, serverNowMs: number): Heal
     servicesUp,
     servicesTotal: rows.length,
     rows,
+    builderQueue: toBuilderQueue(health.services.find((service) => service.name === 'builder')),
   };
+}
+
+function toBuilderQueue(builder: ServiceHealthDto | undefined): BuilderQueueView | null {
+  const queue = builder?.status === 'down' ? undefined : builder?.buildQueue;
+  if (!queue) {
+    return null;
+  }
+  const slots = queue.concurrency === 1 ? '1 slot' : `${queue.concurrency} slots`;
+  const waiting = queue.queued === 0 ? 'none waiting' : `${queue.queued} waiting for a slot`;
+  return { ...queue, label: `${queue.running} running of ${slots}, ${waiting}` };
 }
 
 function toRow(service: ServiceHealthDto, serverNowMs: number): ServiceRowView {

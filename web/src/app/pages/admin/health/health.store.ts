@@ -1,34 +1,12 @@
-import { computed, Injectable, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import type { SystemHealthDto } from '@slipway/contracts';
-import {
-  catchError,
-  EMPTY,
-  exhaustMap,
-  finalize,
-  interval,
-  map,
-  Observable,
-  startWith,
-  Subject,
-  switchMap,
-  tap,
-  timer,
-} from 'rxjs';
+import { computed, Injectable, inject } from '@angular/core';
 
 import { ApiClient } from '../../../core/api/api-client.service';
-import { ApiError } from '../../../core/api/api-error';
 import { formatAge } from '../../../shared/format/duration';
+import { poll } from '../../../shared/state/polling';
 import { toHealthView } from './health-view';
 
 /** How often the page asks the gateway for a fresh report. */
 export const HEALTH_REFRESH_MS = 5_000;
-
-interface Snapshot {
-  health: SystemHealthDto;
-  /** When the report arrived, on the browser's clock. */
-  receivedAt: number;
-}
 
 /**
  * The health page's state: polls `GET /system/health` every few seconds while the page is open, keeps
@@ -38,66 +16,30 @@ interface Snapshot {
 @Injectable()
 export class HealthStore {
   private readonly api = inject(ApiClient);
-  private readonly refreshRequests = new Subject<void>();
-  private readonly snapshot = signal<Snapshot | null>(null);
-  private readonly now = signal(Date.now());
+  private readonly polled = poll(HEALTH_REFRESH_MS, () => this.api.getSystemHealth());
 
   /** The last failure; cleared by the next successful poll. */
-  readonly error = signal<ApiError | null>(null);
+  readonly error = this.polled.error;
   /** A refresh asked for by the user is in flight. */
-  readonly refreshing = signal(false);
+  readonly refreshing = this.polled.refreshing;
 
   readonly view = computed(() => {
-    const snapshot = this.snapshot();
-    if (!snapshot) {
+    const health = this.polled.value();
+    const receivedAt = this.polled.receivedAt();
+    if (!health || receivedAt === null) {
       return null;
     }
-    const serverNow = Date.parse(snapshot.health.generatedAt) + (this.now() - snapshot.receivedAt);
-    return toHealthView(snapshot.health, serverNow);
+    // On the gateway's clock: ages stay right even when the browser's clock is off.
+    const serverNow = Date.parse(health.generatedAt) + (this.polled.now() - receivedAt);
+    return toHealthView(health, serverNow);
   });
 
   readonly updatedAgo = computed(() => {
-    const snapshot = this.snapshot();
-    return snapshot ? formatAge((this.now() - snapshot.receivedAt) / 1000) : null;
+    const receivedAt = this.polled.receivedAt();
+    return receivedAt === null ? null : formatAge((this.polled.now() - receivedAt) / 1000);
   });
 
-  constructor() {
-    interval(1_000)
-      .pipe(takeUntilDestroyed())
-      .subscribe(() => this.now.set(Date.now()));
-
-    // Each manual refresh restarts the schedule: poll now, then every HEALTH_REFRESH_MS. A slow request is
-    // not interrupted by the next tick (exhaustMap); the API client times it out.
-    this.refreshRequests
-      .pipe(
-        map(() => true),
-        startWith(false),
-        switchMap((manual) =>
-          timer(0, HEALTH_REFRESH_MS).pipe(exhaustMap((tick) => this.load(manual && tick === 0))),
-        ),
-        takeUntilDestroyed(),
-      )
-      .subscribe();
-  }
-
   refresh(): void {
-    this.refreshRequests.next();
-  }
-
-  private load(manual: boolean): Observable<SystemHealthDto> {
-    this.refreshing.set(manual);
-    return this.api.getSystemHealth().pipe(
-      tap((health) => {
-        const receivedAt = Date.now();
-        this.snapshot.set({ health, receivedAt });
-        this.now.set(receivedAt);
-        this.error.set(null);
-      }),
-      catchError((error: unknown) => {
-        this.error.set(error instanceof ApiError ? error : ApiError.network());
-        return EMPTY;
-      }),
-      finalize(() => this.refreshing.set(false)),
-    );
+    this.polled.refresh();
   }
 }
