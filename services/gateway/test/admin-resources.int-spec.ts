@@ -103,6 +103,29 @@ describe('gateway: system-wide resources for administrators', () => {
     expect(JSON.stringify(await response.json())).toMatch(/window must be one of 1h, 24h/);
   });
 
+  it('is described in the OpenAPI document, with its windows and bearer authentication', async () => {
+    const response = await fetch(`${platform.gatewayUrl}/api/docs/openapi.json`);
+    const document = (await response.json()) as {
+      paths: Record<
+        string,
+        {
+          get?: {
+            parameters?: Array<{ name: string; schema?: { enum?: string[] } }>;
+            security?: unknown[];
+            responses: Record<string, unknown>;
+          };
+        }
+      >;
+    };
+    const operation = document.paths['/api/v1/admin/resources']?.get;
+    expect(operation?.parameters?.find((parameter) => parameter.name === 'window')?.schema?.enum).toEqual([
+      '1h',
+      '24h',
+    ]);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '403']));
+    expect(operation?.security).toEqual([{ bearer: [] }]);
+  });
+
   it('refuses a signed-in user who is not an administrator (403) and an anonymous caller (401)', async () => {
     expect(user.role).toBe('user');
     const forbidden = await resources('', user.headers);
