@@ -1,6 +1,6 @@
 import { bearerHeaders, makeTempDir, Platform, startPlatform, uniqueEmail } from '@slipway/testing';
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const ALLOWED_ORIGIN = 'https://portal.example.test';
@@ -22,6 +22,9 @@ describe('gateway HTTP security', () => {
     // A stand-in portal build: the real one (dist/web/browser) may not be built yet in a fresh clone.
     const portal = await makeTempDir('slipway-portal-');
     await writeFile(join(portal, 'index.html'), '<!doctype html><title>Slipway</title><app-root></app-root>');
+    await writeFile(join(portal, 'main-ABCD1234.js'), 'console.log("portal");');
+    await mkdir(join(portal, 'media'));
+    await writeFile(join(portal, 'media', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     platform = await startPlatform({
       services: ['gateway'],
       env: {
@@ -218,6 +221,31 @@ describe('gateway HTTP security', () => {
       });
       expect(response.status).toBe(201);
       expect(((await response.json()) as { sizeBytes: number }).sizeBytes).toBe(archive.length);
+    });
+  });
+
+  describe('portal', () => {
+    it("serves the build's files with cache headers, and index.html for every other page", async () => {
+      const script = await fetch(url('/main-ABCD1234.js'));
+      expect(script.status).toBe(200);
+      expect(await script.text()).toBe('console.log("portal");');
+      expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      const logo = await fetch(url('/media/logo.svg'));
+      expect(logo.status).toBe(200);
+      expect(logo.headers.get('content-type')).toContain('image/svg+xml');
+      expect(logo.headers.get('cache-control')).toBe('public, max-age=300');
+      for (const page of ['/', '/apps/some-app/settings', '/media/../../etc/passwd', '/%E0%A4%A']) {
+        const response = await fetch(url(page));
+        expect(response.status).toBe(200);
+        expect(await response.text()).toContain('<app-root>');
+        expect(response.headers.get('cache-control')).toBe('no-cache');
+      }
+    });
+
+    it('leaves the API to the API: an unknown API path is a problem+json 404, not the portal', async () => {
+      const response = await fetch(url('/api/v1/no-such-thing'), { headers: fromIp() });
+      expect(response.status).toBe(404);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
     });
   });
 });

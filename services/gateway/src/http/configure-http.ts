@@ -15,6 +15,8 @@ export const API_PREFIX = 'api/v1';
 export function configureHttp(nestApp: INestApplication, config: GatewayConfig): void {
   const app = nestApp as NestExpressApplication;
   app.disable('x-powered-by');
+  // No client sends If-None-Match to the API, so hashing every JSON body for an ETag was pure cost.
+  app.set('etag', false);
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
   app.use(securityHeaders());
   // Only the configured origins get CORS headers; the portal itself is same-origin and needs none.
