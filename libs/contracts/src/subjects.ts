@@ -28,6 +28,8 @@ export const EventSubjects = {
   AppRuntimeRemoved: 'app.runtime-removed.v1',
   AppLifecycleFailed: 'app.lifecycle-failed.v1',
   InstanceCrashed: 'instance.crashed.v1',
+  /** A live signal on core NATS, not kept by any stream (see InstanceMetricsSampledEvent). */
+  InstanceMetricsSampled: 'metrics.instance-sampled.v1',
   DeployRequested: 'deploy.requested.v1',
   DeploymentTransitioned: 'deployment.transitioned.v1',
 } as const;

@@ -20,7 +20,7 @@ import {
   waitFor,
 } from '@slipway/testing';
 import Docker from 'dockerode';
-import { connect, JSONCodec, NatsConnection } from 'nats';
+import { connect, JSONCodec, NatsConnection, Subscription } from 'nats';
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 
@@ -134,6 +134,13 @@ export class RuntimeHarness {
         const batch = codec.decode(message.data) as LogBatchEvent;
         this.logLines.push(...batch.lines.map((line) => ({ ...line, appId: batch.appId })));
       },
+    });
+  }
+
+  /** Calls `onEvent` with every message on `subject` (core NATS) until the subscription is unsubscribed. */
+  subscribe<T>(subject: string, onEvent: (event: T) => void): Subscription {
+    return this.nats.subscribe(subject, {
+      callback: (_error, message) => onEvent(codec.decode(message.data) as T),
     });
   }
 

@@ -125,3 +125,23 @@ export class InstanceCrashedEvent {
   @IsISO8601()
   occurredAt!: string;
 }
+
+/**
+ * `metrics.instance-sampled.v1`: one sample of a serving instance, every METRICS_INTERVAL_MS. A live signal on
+ * core NATS (no stream keeps it: at a few per instance per minute they would crowd out the events that matter);
+ * the runtime stores them downsampled for charts (`rpc.runtime.metrics`). Anyone may subscribe, e.g.
+ * `metrics.instance-sampled.v1` filtered by `appId`, for live charts or alerting.
+ */
+export interface InstanceMetricsSampledEvent {
+  appId: string;
+  releaseId: string;
+  instanceId: string;
+  /** 100 = one full core. */
+  cpuPercent: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  /** Totals since the container started. */
+  networkRxBytes: number;
+  networkTxBytes: number;
+  sampledAt: string;
+}

@@ -6,6 +6,8 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { EventSubjects, InstanceMetricsSampledEvent } from '@slipway/contracts';
+import { EventPublisher } from '@slipway/nest-messaging';
 import { Model } from 'mongoose';
 import { RuntimeConfig } from '../config/runtime.config';
 import { InstanceStats, RUNTIME_DRIVER, RuntimeDriver } from '../driver/runtime-driver';
@@ -19,7 +21,8 @@ interface Bucket {
 }
 
 /**
- * Samples CPU, memory and network of every serving instance every METRICS_INTERVAL_MS and stores one
+ * Samples CPU, memory and network of every serving instance every METRICS_INTERVAL_MS, publishes each sample
+ * as `metrics.instance-sampled.v1` (a live signal) and stores one
  * averaged sample per instance per METRICS_BUCKET_MS (what charts need), older ones removed after
  * METRICS_RETENTION_HOURS.
  */
@@ -35,6 +38,7 @@ export class MetricsSampler implements OnApplicationBootstrap, BeforeApplication
     @InjectModel(Instance.name) private readonly instances: Model<Instance>,
     @InjectModel(MetricSample.name) private readonly samples: Model<MetricSample>,
     private readonly config: RuntimeConfig,
+    private readonly publisher: EventPublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,6 +66,16 @@ export class MetricsSampler implements OnApplicationBootstrap, BeforeApplication
               this.buckets.set(instance.instanceId, bucket);
             }
             bucket.samples.push(stats);
+            const sampled: InstanceMetricsSampledEvent = {
+              appId: instance.appId,
+              releaseId: instance.releaseId,
+              instanceId: instance.instanceId,
+              ...stats,
+              sampledAt: new Date(now).toISOString(),
+            };
+            void this.publisher
+              .signal(EventSubjects.InstanceMetricsSampled, sampled)
+              .catch((error: Error) => this.logger.debug(`Sample not published: ${error.message}`));
           } catch {
             // Gone between the listing and the sample: nothing to record.
           }

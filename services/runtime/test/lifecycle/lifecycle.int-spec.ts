@@ -1,4 +1,10 @@
-import { AppRuntimeStatusDto, AppMetricsDto, EventSubjects, QuerySubjects } from '@slipway/contracts';
+import {
+  AppMetricsDto,
+  AppRuntimeStatusDto,
+  EventSubjects,
+  InstanceMetricsSampledEvent,
+  QuerySubjects,
+} from '@slipway/contracts';
 import { nestRpcRequest, waitFor } from '@slipway/testing';
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -165,8 +171,15 @@ describe('runtime lifecycle, crashes and status (real Docker, Caddy, NATS, Ferre
     expect(status.instances[0]).toMatchObject({ restartCount: 1, exitCode: 3 });
   });
 
-  it('samples CPU, memory and network per instance and answers them downsampled', async () => {
-    await runtime.deploy('measured');
+  it('samples CPU, memory and network per instance, publishes each sample, and answers them downsampled', async () => {
+    const published: InstanceMetricsSampledEvent[] = [];
+    const subscription = runtime.subscribe<InstanceMetricsSampledEvent>(
+      EventSubjects.InstanceMetricsSampled,
+      (event) => {
+        if (event.appId === 'app-measured') published.push(event);
+      },
+    );
+    const releaseId = await runtime.deploy('measured');
     for (let i = 0; i < 20; i++) await runtime.get('measured.localhost');
     const metrics = await waitFor(
       async () => {
@@ -184,6 +197,19 @@ describe('runtime lifecycle, crashes and status (real Docker, Caddy, NATS, Ferre
     expect(metrics.samples[0]).toMatchObject({ memoryLimitBytes: 256 * 1024 * 1024 });
     expect(metrics.samples[0]?.memoryBytes).toBeGreaterThan(1024 * 1024);
     expect(metrics.samples[0]?.networkRxBytes).toBeGreaterThan(0);
+    await waitFor(async () => (published.length > 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      description: 'a published metrics sample',
+    });
+    subscription.unsubscribe();
+    expect(published[0]).toMatchObject({
+      appId: 'app-measured',
+      releaseId,
+      memoryLimitBytes: 256 * 1024 * 1024,
+    });
+    expect(published[0]?.instanceId).toMatch(/^slipway-measured-/);
+    expect(published[0]?.memoryBytes).toBeGreaterThan(1024 * 1024);
+    expect(Date.parse(published[0]?.sampledAt ?? '')).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('allocates distinct persisted ports to 10 releases requested at the same time', async () => {
