@@ -35,6 +35,12 @@ export const EventSubjects = {
 } as const;
 export type EventSubject = (typeof EventSubjects)[keyof typeof EventSubjects];
 
+/** Live signals on core NATS that no stream keeps: a missed one is harmless, and volume would crowd out events. */
+export const SIGNAL_SUBJECTS: readonly EventSubject[] = [
+  EventSubjects.HealthHeartbeat,
+  EventSubjects.InstanceMetricsSampled,
+];
+
 /**
  * Request/reply subjects all live under `rpc.`, which no JetStream stream captures: a stream listening on
  * a request's subject would answer it with a publish acknowledgement instead of the service's reply.

@@ -1,4 +1,4 @@
-import { EventSubjects, QuerySubjects } from '../subjects';
+import { EventSubjects, QuerySubjects, SIGNAL_SUBJECTS } from '../subjects';
 import { ALL_CONSUMERS, ALL_STREAMS, Streams } from './streams';
 import { subjectMatches } from './subject-match';
 
@@ -25,10 +25,8 @@ describe('stream and consumer declarations', () => {
     }
   });
 
-  it('store every durable event subject except heartbeats in exactly one stream', () => {
-    const durable = Object.values(EventSubjects).filter(
-      (subject) => subject !== EventSubjects.HealthHeartbeat,
-    );
+  it('store every durable event subject in exactly one stream, and no signal in any', () => {
+    const durable = Object.values(EventSubjects).filter((subject) => !SIGNAL_SUBJECTS.includes(subject));
     for (const subject of durable) {
       const streams = ALL_STREAMS.filter((stream) =>
         stream.subjects.some((pattern) => subjectMatches(pattern, subject)),
@@ -38,10 +36,15 @@ describe('stream and consumer declarations', () => {
         streams: [Streams.Events.name],
       });
     }
-    const heartbeatStreams = streamSubjects.filter((pattern) =>
-      subjectMatches(pattern, EventSubjects.HealthHeartbeat),
-    );
-    expect(heartbeatStreams).toEqual([]);
+    for (const signal of SIGNAL_SUBJECTS) {
+      expect({
+        signal,
+        streams: streamSubjects.filter((pattern) => subjectMatches(pattern, signal)),
+      }).toEqual({
+        signal,
+        streams: [],
+      });
+    }
   });
 
   it('point every consumer at a subject its stream stores, with unique durable names', () => {
