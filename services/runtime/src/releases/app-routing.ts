@@ -59,6 +59,23 @@ export class AppRouting {
     await this.applyToCaddy(app.appName, route);
   }
 
+  /**
+   * A release's switch: records the route and changes Caddy at the same time, to save a database round trip
+   * before the first request. Safe because the previous instances keep serving until the caller drains them
+   * after this succeeds: if the runtime stops in between, reconciliation applies whichever route was recorded,
+   * and both point at running instances. On failure the caller puts the previous route back in both.
+   */
+  async switchTo(
+    app: { appId: string; appName: string },
+    route: PersistedRoute,
+    alsoSet: Partial<RuntimeApp>,
+  ): Promise<void> {
+    await Promise.all([
+      this.apps.updateOne({ appId: app.appId }, { $set: { route, ...alsoSet } }).exec(),
+      this.applyToCaddy(app.appName, route),
+    ]);
+  }
+
   async applyToCaddy(appName: string, route: PersistedRoute): Promise<void> {
     if (route.stopped) await this.caddy.setAppStopped(appName, route.hosts);
     else await this.caddy.upsertAppRoute(this.toSpec(appName, route));

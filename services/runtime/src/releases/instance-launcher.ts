@@ -65,11 +65,13 @@ export class InstanceLauncher {
   /**
    * Starts `count` instances of the release and waits until every one passes its health check. On any
    * failure all of them are removed and a LaunchFailure says why, with the failing instance's last lines.
+   * With `recordHealthy: false` the caller records them healthy itself (alongside its next step).
    */
   async launch(
     request: ReleaseRequestedEvent,
     count: number,
     onStarted?: (instances: InstanceDocument[]) => Promise<void>,
+    options: { recordHealthy?: boolean } = {},
   ): Promise<InstanceDocument[]> {
     let env: Record<string, string>;
     try {
@@ -140,14 +142,19 @@ export class InstanceLauncher {
       const which = count > 1 ? `Instance ${failedAt + 1} of ${count}` : 'The instance';
       throw new LaunchFailure(`${which} did not become healthy: ${failed.reason}`, lastLogLines);
     }
+    if (options.recordHealthy !== false) await this.recordHealthy(started);
+    return started;
+  }
+
+  /** Records instances that passed their health check as healthy (what the status and the sampler read). */
+  async recordHealthy(instances: InstanceDocument[]): Promise<void> {
     await this.instances
       .updateMany(
-        { instanceId: { $in: started.map((instance) => instance.instanceId) } },
+        { instanceId: { $in: instances.map((instance) => instance.instanceId) } },
         { $set: { health: 'healthy' } },
       )
       .exec();
-    for (const instance of started) instance.health = 'healthy';
-    return started;
+    for (const instance of instances) instance.health = 'healthy';
   }
 
   /**

@@ -142,14 +142,20 @@ export class ReleasesService {
     );
     let launched;
     try {
-      launched = await this.launcher.launch(request, request.replicas, async () => {
-        startMs = Date.now() - started;
-        this.progress(
-          release,
-          'health-check',
-          `Waiting for ${plural(request.replicas, 'instance')} to pass the health check.`,
-        );
-      });
+      launched = await this.launcher.launch(
+        request,
+        request.replicas,
+        async () => {
+          startMs = Date.now() - started;
+          this.progress(
+            release,
+            'health-check',
+            `Waiting for ${plural(request.replicas, 'instance')} to pass the health check.`,
+          );
+        },
+        // Recorded while the route switches: nothing reads it on the way to the first request.
+        { recordHealthy: false },
+      );
       healthyMs = Date.now() - started;
     } catch (error) {
       if (!(error instanceof LaunchFailure)) throw error;
@@ -165,22 +171,27 @@ export class ReleasesService {
     const previousReleaseId =
       app.currentReleaseId !== releaseId ? app.currentReleaseId : app.previousReleaseId;
     try {
-      await this.routing.apply(
-        app,
-        this.routing.proxyRoute(
+      await Promise.all([
+        this.launcher.recordHealthy(launched),
+        this.routing.switchTo(
           app,
-          launched.map((instance) => instance.address),
-          this.routing.healthPathFor(request.healthCheck),
+          this.routing.proxyRoute(
+            app,
+            launched.map((instance) => instance.address),
+            this.routing.healthPathFor(request.healthCheck),
+          ),
+          {
+            currentReleaseId: releaseId,
+            previousReleaseId,
+            desiredReplicas: request.replicas,
+            stopped: false,
+          },
         ),
-        {
-          currentReleaseId: releaseId,
-          previousReleaseId,
-          desiredReplicas: request.replicas,
-          stopped: false,
-        },
-      );
+      ]);
     } catch (error) {
-      // The route could not be switched: the previous route (recorded before) is put back by reconciliation.
+      // The switch failed in the database or in Caddy (either may have happened): the previous route goes back
+      // into both before the new instances go, so Caddy never points at removed instances. If Caddy is
+      // unreachable now, reconciliation puts the recorded route back later.
       await this.apps
         .updateOne(
           { appId: app.appId },
@@ -195,6 +206,12 @@ export class ReleasesService {
           },
         )
         .exec();
+      const restored = app.route
+        ? this.routing.applyToCaddy(app.appName, app.route)
+        : this.routing.remove(app.appName);
+      await restored.catch((restoreError: Error) =>
+        this.logger.warn(`Route of ${app.appName} not restored yet: ${restoreError.message}`),
+      );
       await this.launcher.remove(launched, 0);
       await this.fail(release, `The app's route could not be switched: ${(error as Error).message}`, []);
       return;
