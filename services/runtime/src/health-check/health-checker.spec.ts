@@ -116,6 +116,22 @@ describe('checkHealth', () => {
     expect(result.ms).toBeLessThan(1000);
   });
 
+  it("keeps the app's own last error when the deadline cuts the final attempt short", async () => {
+    let requests = 0;
+    const port = await httpServer((_req, res) => {
+      requests += 1;
+      if (requests > 1) return; // later attempts hang until the deadline ends them
+      res.statusCode = 503;
+      res.end();
+    });
+    const result = await checkHealth(
+      { kind: 'http', host: '127.0.0.1', port },
+      { intervalMs: 20, attemptTimeoutMs: 5_000, deadlineMs: 200 },
+    );
+    expect(result).toMatchObject({ healthy: false, lastError: 'HTTP 503' });
+    expect(requests).toBe(2);
+  });
+
   it('fails when nothing listens, naming the connection error', async () => {
     const port = await closedPort();
     const result = await checkHealth({ kind: 'http', host: '127.0.0.1', port }, { ...fast, deadlineMs: 100 });

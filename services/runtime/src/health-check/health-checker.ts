@@ -122,6 +122,7 @@ export async function checkHealth(target: HealthTarget, options: HealthCheckOpti
     }
     attempts++;
     const timeoutMs = Math.max(1, Math.min(attemptTimeoutMs, deadline - Date.now()));
+    const cutShort = timeoutMs < attemptTimeoutMs;
     try {
       if (target.kind === 'http') await httpAttempt(target, timeoutMs);
       else await tcpAttempt(target, timeoutMs);
@@ -130,8 +131,12 @@ export async function checkHealth(target: HealthTarget, options: HealthCheckOpti
       if (streak >= successesRequired) return { healthy: true, attempts, ms: Date.now() - started };
     } catch (error) {
       streak = 0;
-      lastError = message(error);
-      if (/^HTTP \d+/.test(lastError)) answered = true;
+      const problem = message(error);
+      // An attempt the deadline cut short says nothing about the app: keep what the app itself said last.
+      if (!(cutShort && lastError !== undefined && /^no (response|connection) within/.test(problem))) {
+        lastError = problem;
+      }
+      if (/^HTTP \d+/.test(problem)) answered = true;
     }
     const pauseMs = answered
       ? intervalMs
