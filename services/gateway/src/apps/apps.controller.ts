@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Header,
   HttpCode,
   Param,
   Patch,
@@ -34,6 +35,7 @@ import type { Authentication } from '../auth/authentication';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { CurrentAuthentication } from '../auth/current-authentication.decorator';
 import { AppAuditTrail } from './app-audit';
+import { AppListCache } from './app-list-cache';
 import { CreateAppBody, UpdateAppBody } from './dto/create-app.body';
 import { ScaleAppBody, SetDomainsBody } from './dto/lifecycle.bodies';
 import { LogsQueryParams } from './dto/logs-query.params';
@@ -59,6 +61,7 @@ export class AppsController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly audit: AppAuditTrail,
+    private readonly listCache: AppListCache,
   ) {}
 
   @Post()
@@ -78,8 +81,12 @@ export class AppsController {
 
   @Get()
   @ApiOperation({ summary: 'List your apps (all apps for an admin), newest first' })
-  list(@CurrentActor() actor: Actor, @Query() page: PageParams): Promise<AppListDto> {
-    return this.rpc.request<AppListDto>(QuerySubjects.AppsList, { actor, ...page });
+  // The body is an AppListDto already serialised (and possibly remembered) by the list cache.
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  list(@CurrentActor() actor: Actor, @Query() page: PageParams): Promise<string> {
+    return this.listCache.pageJson(actor, page, () =>
+      this.rpc.request<AppListDto>(QuerySubjects.AppsList, { actor, ...page }),
+    );
   }
 
   @Get(':id')

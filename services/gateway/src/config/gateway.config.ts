@@ -64,6 +64,15 @@ export class GatewayConfig extends BaseServiceConfig {
   @Min(0)
   RATE_LIMIT_API_PER_MINUTE: number = 3000;
 
+  /**
+   * How long a caller's `GET /apps` page may be answered from memory. Any write through the gateway and any app
+   * or deployment event forgets it at once, so this bounds staleness only for changes that send neither. 0 off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  APP_LIST_CACHE_MS: number = 2_000;
+
   /** Largest JSON or form body the API accepts (uploads have UPLOAD_MAX_BYTES). */
   @IsInt()
   @Min(1024)

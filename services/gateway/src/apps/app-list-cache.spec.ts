@@ -1,0 +1,100 @@
+import { AppListDto } from '@slipway/contracts';
+import { NatsConnectionProvider } from '@slipway/nest-messaging';
+import { GatewayConfig } from '../config/gateway.config';
+import { AppListCache } from './app-list-cache';
+
+const actor = { userId: 'user-1', role: 'user' as const };
+const page = (name: string): AppListDto => ({
+  items: [{ name } as AppListDto['items'][number]],
+  nextCursor: null,
+});
+/** The page as the cache answers it: the JSON text sent. */
+const json = (name: string): string => JSON.stringify(page(name));
+
+function cacheFor(ttlMs: number): AppListCache {
+  const config = Object.assign(new GatewayConfig(), { APP_LIST_CACHE_MS: ttlMs });
+  return new AppListCache({} as NatsConnectionProvider, config);
+}
+
+/** A load the test settles by hand. */
+function deferred(): {
+  promise: Promise<AppListDto>;
+  resolve: (list: AppListDto) => void;
+  reject: (e: Error) => void;
+} {
+  let resolve!: (list: AppListDto) => void;
+  let reject!: (e: Error) => void;
+  const promise = new Promise<AppListDto>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+describe('AppListCache', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers a repeated request from memory until the time is up', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = cacheFor(2_000);
+    const load = jest.fn().mockResolvedValueOnce(page('first')).mockResolvedValueOnce(page('second'));
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    jest.setSystemTime(1_001_999);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    expect(load).toHaveBeenCalledTimes(1);
+    jest.setSystemTime(1_002_001);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps callers, roles and pages apart', async () => {
+    const cache = cacheFor(60_000);
+    let loads = 0;
+    const load = jest.fn(async (): Promise<AppListDto> => page(`load-${(loads += 1)}`));
+    await cache.pageJson(actor, {}, load);
+    await cache.pageJson({ userId: 'user-2', role: 'user' }, {}, load);
+    await cache.pageJson({ userId: 'user-1', role: 'admin' }, {}, load);
+    await cache.pageJson(actor, { limit: 10 }, load);
+    await cache.pageJson(actor, { cursor: 'abc' }, load);
+    expect(load).toHaveBeenCalledTimes(5);
+    expect(await cache.pageJson(actor, { limit: 10 }, load)).toBe(json('load-4'));
+  });
+
+  it('shares one load between requests that arrive while it is in flight', async () => {
+    const cache = cacheFor(60_000);
+    const pending = deferred();
+    const load = jest.fn(() => pending.promise);
+    const answers = Promise.all([cache.pageJson(actor, {}, load), cache.pageJson(actor, {}, load)]);
+    pending.resolve(page('shared'));
+    expect(await answers).toEqual([json('shared'), json('shared')]);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets everything on a change, and does not keep a list loaded across one', async () => {
+    const cache = cacheFor(60_000);
+    await cache.pageJson(actor, {}, async () => page('before'));
+    cache.forgetAll();
+    const inFlight = deferred();
+    const answer = cache.pageJson(actor, {}, () => inFlight.promise);
+    cache.forgetAll();
+    inFlight.resolve(page('loaded across the change'));
+    expect(await answer).toBe(json('loaded across the change'));
+    expect(await cache.pageJson(actor, {}, async () => page('after'))).toBe(json('after'));
+  });
+
+  it('never serves a failure again', async () => {
+    const cache = cacheFor(60_000);
+    await expect(
+      cache.pageJson(actor, {}, async () => Promise.reject(new Error('apps down'))),
+    ).rejects.toThrow('apps down');
+    expect(await cache.pageJson(actor, {}, async () => page('recovered'))).toBe(json('recovered'));
+  });
+
+  it('always asks when turned off', async () => {
+    const cache = cacheFor(0);
+    const load = jest.fn(async () => page('fresh'));
+    await cache.pageJson(actor, {}, load);
+    await cache.pageJson(actor, {}, load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+});

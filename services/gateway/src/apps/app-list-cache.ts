@@ -1,0 +1,90 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Actor, AppListDto } from '@slipway/contracts';
+import { NatsConnectionProvider } from '@slipway/nest-messaging';
+import { Subscription } from 'nats';
+import { GatewayConfig } from '../config/gateway.config';
+
+/** Subjects of every event after which an app list may read differently (apps, their deployments). */
+export const APP_LIST_CHANGE_SUBJECTS = ['app.>', 'deployment.>'] as const;
+/** ~35 KB per page of 50 apps: at most a few tens of megabytes. */
+const MAX_ENTRIES = 1_000;
+
+interface Entry {
+  /** The page as JSON text, settled or in flight: concurrent misses for one key share one request. */
+  json: Promise<string>;
+  until: number;
+}
+
+/**
+ * Recent `GET /apps` pages per caller, kept at most APP_LIST_CACHE_MS as the JSON text sent. Dashboards poll
+ * the list; answering a repeated poll from memory spares the apps service a request and the gateway a NATS
+ * round trip and a serialisation. Everything is
+ * forgotten as soon as an app may have changed: when a write through this gateway has been answered, and on
+ * every app or deployment event from any service (which covers writes through other gateway instances and
+ * deploys requested by other systems). A list loaded across such a change is not kept.
+ */
+@Injectable()
+export class AppListCache implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AppListCache.name);
+  private readonly entries = new Map<string, Entry>();
+  private readonly subscriptions: Subscription[] = [];
+  /** Bumped by every change, so a load that began before it is not stored after it. */
+  private generation = 0;
+
+  constructor(
+    private readonly nats: NatsConnectionProvider,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    const connection = await this.nats.get();
+    for (const subject of APP_LIST_CHANGE_SUBJECTS) {
+      this.subscriptions.push(connection.subscribe(subject, { callback: () => this.forgetAll() }));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+  }
+
+  private get enabled(): boolean {
+    return this.config.APP_LIST_CACHE_MS > 0;
+  }
+
+  /** The page as JSON, from memory when recent, otherwise from `load` (kept unless something changed meanwhile). */
+  async pageJson(
+    actor: Actor,
+    query: { cursor?: string; limit?: number },
+    load: () => Promise<AppListDto>,
+  ): Promise<string> {
+    if (!this.enabled) return JSON.stringify(await load());
+    const key = JSON.stringify([actor.userId, actor.role, query.cursor ?? null, query.limit ?? null]);
+    const cached = this.entries.get(key);
+    if (cached && cached.until > Date.now()) return cached.json;
+
+    const generation = this.generation;
+    const json = load().then((list) => JSON.stringify(list));
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    this.entries.set(key, { json, until: Date.now() + this.config.APP_LIST_CACHE_MS });
+    const forget = () => {
+      if (this.entries.get(key)?.json === json) this.entries.delete(key);
+    };
+    try {
+      await json;
+    } catch (error) {
+      // A failure is never served again: the next caller asks the apps service itself.
+      forget();
+      throw error;
+    }
+    if (generation !== this.generation) forget();
+    return json;
+  }
+
+  /** Something about apps changed: no list in memory can be trusted any more. */
+  forgetAll(): void {
+    this.generation += 1;
+    if (this.entries.size > 0) this.logger.verbose(`Forgetting ${this.entries.size} app lists`);
+    this.entries.clear();
+  }
+}

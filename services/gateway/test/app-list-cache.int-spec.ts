@@ -1,0 +1,74 @@
+import { AppDto, AppListDto, QuerySubjects } from '@slipway/contracts';
+import { nestRpcRequest, Platform, signUp, SignedInUser, startPlatform, waitFor } from '@slipway/testing';
+import { randomBytes } from 'node:crypto';
+
+// A cache time far longer than the test, so only forgetting can make a change visible.
+describe('app lists answered from memory (real gateway, apps service, NATS, FerretDB)', () => {
+  let platform: Platform;
+  let user: SignedInUser;
+
+  beforeAll(async () => {
+    platform = await startPlatform({ services: ['gateway', 'apps'], env: { APP_LIST_CACHE_MS: '60000' } });
+    user = await signUp(platform.gatewayUrl);
+  }, 180_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  const list = async (): Promise<{ status: number; names: string[] }> => {
+    const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, { headers: user.headers });
+    if (response.status !== 200) return { status: response.status, names: [] };
+    return { status: 200, names: ((await response.json()) as AppListDto).items.map((app) => app.name) };
+  };
+  const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+  it('shows an app created through this gateway in the very next list', async () => {
+    expect((await list()).status).toBe(200);
+    const name = uniqueName('direct');
+    const created = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...user.headers },
+      body: JSON.stringify({ name, image: 'nginx:1.27' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await list()).names).toContain(name);
+  });
+
+  it('shows an app created elsewhere once its app.created.v1 event arrives', async () => {
+    const before = await list();
+    const name = uniqueName('elsewhere');
+    // As another gateway instance would: straight to the apps service, bypassing this gateway.
+    await nestRpcRequest<AppDto>(platform.nats.url, QuerySubjects.AppsCreate, {
+      name,
+      image: 'nginx:1.27',
+      actor: { userId: user.userId, role: user.role },
+    });
+    expect(before.names).not.toContain(name);
+    await waitFor(async () => ((await list()).names.includes(name) ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      description: 'the app created elsewhere in the list',
+    });
+  });
+
+  it('answers a repeated list from memory, and asks again after a write', async () => {
+    const cached = await list();
+    await platform.stopService('apps');
+    try {
+      // The apps service is gone, yet the list still answers: it comes from memory.
+      expect(await list()).toEqual(cached);
+      const write = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...user.headers },
+        body: JSON.stringify({ name: uniqueName('refused'), image: 'nginx:1.27' }),
+      });
+      expect(write.status).toBe(503);
+      // After the write the gateway asks the apps service again, and says it is unavailable.
+      expect((await list()).status).toBe(503);
+    } finally {
+      await platform.startService('apps');
+    }
+    expect((await list()).names).toEqual(cached.names);
+  });
+});
