@@ -7,6 +7,7 @@ import { InstanceLauncher } from '../releases/instance-launcher';
 import { ReleasesService } from '../releases/releases.service';
 import { RoutingModule } from '../routing/routing.module';
 import { Instance, InstanceSchema } from '../state/schemas/instance.schema';
+import { LogPosition, LogPositionSchema } from '../state/schemas/log-position.schema';
 import { MetricSample, MetricSampleSchema } from '../state/schemas/metric-sample.schema';
 import { Release, ReleaseSchema } from '../state/schemas/release.schema';
 import { RuntimeApp, RuntimeAppSchema } from '../state/schemas/runtime-app.schema';
@@ -29,6 +30,7 @@ import { RuntimeSecrets } from './runtime-secrets';
       { name: RuntimeApp.name, schema: RuntimeAppSchema },
       { name: Release.name, schema: ReleaseSchema },
       { name: Instance.name, schema: InstanceSchema },
+      { name: LogPosition.name, schema: LogPositionSchema },
       { name: MetricSample.name, schema: MetricSampleSchema },
     ]),
   ],

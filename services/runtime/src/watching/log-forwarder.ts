@@ -4,7 +4,7 @@ import { LogBatchEvent, LogLineEntry, logSubject } from '@slipway/contracts';
 import { EventPublisher } from '@slipway/nest-messaging';
 import { Model } from 'mongoose';
 import { InstanceLogLine, LogFollow, RUNTIME_DRIVER, RuntimeDriver } from '../driver/runtime-driver';
-import { Instance } from '../state/schemas/instance.schema';
+import { LogPosition } from '../state/schemas/log-position.schema';
 
 /**
  * Lines wait at most this long before they are published: short, because a user watching a live tail
@@ -69,7 +69,7 @@ export class LogForwarder implements BeforeApplicationShutdown {
   constructor(
     @Inject(RUNTIME_DRIVER) private readonly driver: RuntimeDriver,
     private readonly publisher: EventPublisher,
-    @InjectModel(Instance.name) private readonly instances: Model<Instance>,
+    @InjectModel(LogPosition.name) private readonly positions: Model<LogPosition>,
   ) {}
 
   isFollowing(instanceId: string): boolean {
@@ -77,12 +77,13 @@ export class LogForwarder implements BeforeApplicationShutdown {
   }
 
   /**
-   * Starts following (no-op when already followed); lines from `sinceMs` on, or right after `resumeAfter`
-   * (the position saved before a restart) when that is known.
+   * Starts following (no-op when already followed); lines from `sinceMs` on, or right after the last line
+   * forwarded when one was (in this process, or saved before a restart).
    */
-  async follow(target: FollowTarget, sinceMs = Date.now(), resumeAfter?: ForwardedPosition): Promise<void> {
+  async follow(target: FollowTarget, sinceMs = Date.now()): Promise<void> {
     if (this.followed.has(target.instanceId)) return;
-    const forwarded = this.published.get(target.instanceId) ?? resumeAfter;
+    const forwarded = this.published.get(target.instanceId) ?? (await this.savedPosition(target.instanceId));
+    if (this.followed.has(target.instanceId)) return;
     if (forwarded) {
       if (!this.published.has(target.instanceId)) this.published.set(target.instanceId, forwarded);
       this.skipping.set(target.instanceId, { ms: forwarded.ms, remaining: forwarded.count });
@@ -105,12 +106,29 @@ export class LogForwarder implements BeforeApplicationShutdown {
     }
   }
 
+  /** Stops following an instance that is being removed, and forgets its position. */
   unfollow(instanceId: string): void {
     this.followed.get(instanceId)?.follow.stop();
     this.followed.delete(instanceId);
     this.skipping.delete(instanceId);
     this.published.delete(instanceId);
     this.savedAt.delete(instanceId);
+    this.positions
+      .deleteOne({ instanceId })
+      .exec()
+      .catch((error: Error) => this.logger.warn(`Log position of ${instanceId} kept: ${error.message}`));
+  }
+
+  private async savedPosition(instanceId: string): Promise<ForwardedPosition | undefined> {
+    const saved = await this.positions
+      .findOne({ instanceId })
+      .lean()
+      .exec()
+      .catch((error: Error) => {
+        this.logger.warn(`Log position of ${instanceId} not read: ${error.message}`);
+        return null;
+      });
+    return saved ? { ms: saved.ms, count: saved.count } : undefined;
   }
 
   /** False for a line this instance's logs already sent before (Docker repeats up to a second of them). */
@@ -197,11 +215,8 @@ export class LogForwarder implements BeforeApplicationShutdown {
     for (const [instanceId, position] of this.published) {
       if (!all && now - (this.savedAt.get(instanceId) ?? 0) < SAVE_POSITION_EVERY_MS) continue;
       this.savedAt.set(instanceId, now);
-      await this.instances
-        .updateOne(
-          { instanceId },
-          { $set: { logsForwardedMs: position.ms, logsForwardedCount: position.count } },
-        )
+      await this.positions
+        .updateOne({ instanceId }, { $set: { ms: position.ms, count: position.count } }, { upsert: true })
         .exec()
         .catch((error: Error) =>
           this.logger.warn(`Forwarded log position of ${instanceId} not saved: ${error.message}`),

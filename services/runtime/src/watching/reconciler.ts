@@ -180,13 +180,7 @@ export class Reconciler implements OnApplicationBootstrap, BeforeApplicationShut
         const container = actualById.get(doc.instanceId);
         if (container && !['exited', 'dead', 'created'].includes(container.status)) {
           if (container.status === 'running') {
-            void this.logs.follow(
-              { instanceId: doc.instanceId, appId, deploymentId: doc.deploymentId },
-              Date.now(),
-              doc.logsForwardedMs === null || doc.logsForwardedMs === undefined
-                ? undefined
-                : { ms: doc.logsForwardedMs, count: doc.logsForwardedCount ?? 0 },
-            );
+            void this.logs.follow({ instanceId: doc.instanceId, appId, deploymentId: doc.deploymentId });
           }
           continue;
         }

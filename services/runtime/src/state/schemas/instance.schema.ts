@@ -44,17 +44,6 @@ export class Instance {
 
   @Prop({ type: Date, default: null })
   startedAt!: Date | null;
-
-  /**
-   * The last output line published to the logs pipeline: its time (ms) and how many published lines had
-   * exactly that time. After a runtime restart, following resumes right after it: nothing written while
-   * the runtime was down is lost, nothing is sent twice.
-   */
-  @Prop({ type: Number, default: null })
-  logsForwardedMs!: number | null;
-
-  @Prop({ type: Number, default: 0 })
-  logsForwardedCount!: number;
 }
 
 export type InstanceDocument = HydratedDocument<Instance>;
