@@ -157,6 +157,26 @@ describe('gateway authentication', () => {
     expect((await call('GET', '/auth/me', { token: user.accessToken })).status).toBe(200);
   });
 
+  it('lets only one of several refreshes racing with the same token win, and ends the session', async () => {
+    // Several rounds of 6 at once: on FerretDB, unguarded, more than one would pass the conditional update.
+    for (let round = 0; round < 5; round += 1) {
+      const session = await signIn(platform.gatewayUrl, user.email, user.password);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () =>
+          call('POST', '/auth/refresh', { body: { refreshToken: session.refreshToken } }),
+        ),
+      );
+      const winners = answers.filter((answer) => answer.status === 200);
+      expect(winners).toHaveLength(1);
+      expect(answers.filter((answer) => answer.status === 401)).toHaveLength(5);
+      // The losers presented a token that had just been used: the session ends, the winner's token too.
+      const winner = winners[0]?.body as { refreshToken: string };
+      expect(
+        (await call('POST', '/auth/refresh', { body: { refreshToken: winner.refreshToken } })).status,
+      ).toBe(401);
+    }
+  });
+
   it('signs one session out with logout', async () => {
     const session = await signIn(platform.gatewayUrl, user.email, user.password);
     expect((await call('POST', '/auth/logout', { token: session.accessToken })).status).toBe(204);

@@ -1,2 +1,3 @@
 export * from './mongo.module';
 export * from './document-mapping';
+export * from './keyed-lock';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { isObjectId } from '@slipway/nest-mongo';
+import { isObjectId, KeyedLock } from '@slipway/nest-mongo';
 import { Model } from 'mongoose';
 import { GatewayConfig } from '../config/gateway.config';
 import { ClientContext } from './client-context';
@@ -26,6 +26,7 @@ const MAX_ROTATED_HASHES = 100;
 @Injectable()
 export class SessionsService {
   private readonly activeCache = new Map<string, { active: boolean; until: number }>();
+  private readonly rotations = new KeyedLock();
 
   constructor(
     @InjectModel(Session.name) private readonly sessions: Model<Session>,
@@ -47,10 +48,18 @@ export class SessionsService {
     return { session, refreshToken: formatRefreshToken(session._id.toHexString(), secret) };
   }
 
-  /** Exchanges a refresh token for the next one of its family. */
+  /**
+   * Exchanges a refresh token for the next one of its family. Rotations of one session take turns: the
+   * conditional update below is what lets only one of two racing requests win on MongoDB, but FerretDB lets
+   * both pass it, which would hand out two live tokens instead of detecting the reuse.
+   */
   async rotate(refreshToken: string): Promise<RotationResult> {
     const parsed = parseRefreshToken(refreshToken);
     if (!parsed) return { outcome: 'invalid', reason: 'This is not a Slipway refresh token.' };
+    return this.rotations.run(parsed.sessionId, () => this.rotateParsed(parsed));
+  }
+
+  private async rotateParsed(parsed: { sessionId: string; secret: string }): Promise<RotationResult> {
     const presentedHash = hashTokenSecret(parsed.secret);
     const secret = newTokenSecret();
     const now = new Date();

@@ -1,10 +1,10 @@
-import { AppLocks } from './app-locks';
+import { KeyedLock } from './keyed-lock';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('AppLocks', () => {
-  it('runs work for one app one at a time, in arrival order, and other apps in parallel', async () => {
-    const locks = new AppLocks();
+describe('KeyedLock', () => {
+  it('runs work for one key at a time, in arrival order, and other keys in parallel', async () => {
+    const locks = new KeyedLock();
     const events: string[] = [];
     let releaseFirst!: () => void;
     const first = locks.run('a', async () => {
@@ -30,7 +30,7 @@ describe('AppLocks', () => {
   });
 
   it('goes on with the next piece of work after one fails, and hands the failure to its caller', async () => {
-    const locks = new AppLocks();
+    const locks = new KeyedLock();
     const failed = locks.run('a', async () => {
       throw new Error('boom');
     });
