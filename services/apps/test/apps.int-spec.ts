@@ -139,6 +139,33 @@ describe('apps: apps, env vars, lifecycle and hooks', () => {
     );
   });
 
+  it('keeps every one of several settings saved at the same moment', async () => {
+    const app = await createApp();
+    // Each a different field of the same app, all at once (FerretDB would keep one of concurrent writes).
+    const changes: object[] = [
+      { region: 'eu-central' },
+      { framework: 'fastify' },
+      { port: 4100 },
+      { rootDirectory: 'services/api' },
+      { buildCommand: 'npm run build:api' },
+      { autoDeploy: true },
+    ];
+    await Promise.all([
+      ...changes.map((change) => apps.rpc('rpc.apps.update', { actor: owner, id: app.id, ...change })),
+      // The owner's env changes bump the app's env revision meanwhile.
+      ...['A', 'B', 'C'].map((name) =>
+        apps.rpc('rpc.apps.env.set', {
+          actor: owner,
+          appId: app.id,
+          vars: [{ name, value: name.toLowerCase() }],
+          apply: 'next-deploy',
+        }),
+      ),
+    ]);
+    const stored = await apps.rpc<AppDto>('rpc.apps.get', { actor: owner, id: app.id });
+    expect(stored).toMatchObject(Object.assign({}, ...changes));
+  });
+
   it("treats another user's app as not found everywhere, lists only your own, and lets an admin see all", async () => {
     const mine = await createApp();
     const theirs = await createApp({}, stranger);

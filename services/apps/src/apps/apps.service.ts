@@ -13,7 +13,7 @@ import {
   UpdateAppRequest,
 } from '@slipway/contracts';
 import { DomainError, EventPublisher } from '@slipway/nest-messaging';
-import { isDuplicateKeyError, isObjectId } from '@slipway/nest-mongo';
+import { isDuplicateKeyError, isObjectId, KeyedLock } from '@slipway/nest-mongo';
 import { Model, Types } from 'mongoose';
 import { Outbox } from '../outbox/outbox.service';
 import { AppListCache } from './app-list-cache';
@@ -55,6 +55,7 @@ function settingsOf(input: AppSettingsInput): Partial<App> {
 export class AppsService {
   private readonly logger = new Logger(AppsService.name);
   private readonly listCache = new AppListCache();
+  private readonly appWrites = new KeyedLock();
 
   constructor(
     @InjectModel(App.name) private readonly apps: Model<App>,
@@ -120,9 +121,9 @@ export class AppsService {
       }
       fields.image = request.image;
     }
-    const updated = await this.apps
-      .findOneAndUpdate({ _id: app._id, deletedAt: null }, { $set: fields }, { new: true })
-      .exec();
+    const updated = await this.writeApp(app._id.toHexString(), () =>
+      this.apps.findOneAndUpdate({ _id: app._id, deletedAt: null }, { $set: fields }, { new: true }).exec(),
+    );
     if (!updated) throw DomainError.notFound(`No app with id "${request.id}".`);
     this.listCache.put(toAppDto(updated));
     if (fields.domains !== undefined) await this.announceDomains(updated);
@@ -146,6 +147,15 @@ export class AppsService {
     return operationId;
   }
 
+  /**
+   * Every write of an app's document, one at a time per app: settings saved by its owner, the deployment
+   * flow's fields and env revisions can arrive together, and FerretDB would keep only one of two concurrent
+   * updates of one document.
+   */
+  private writeApp<T>(appId: string, write: () => Promise<T>): Promise<T> {
+    return this.appWrites.run(appId, write);
+  }
+
   /** The app if the actor may see it; NOT_FOUND otherwise (also for another user's app). */
   async findOwned(actor: Actor, id: string): Promise<AppDocument> {
     const app = isObjectId(id)
@@ -165,23 +175,27 @@ export class AppsService {
   }
 
   async setFields(appId: string, fields: Partial<App>): Promise<void> {
-    const updated = await this.apps
-      .findOneAndUpdate({ _id: appId, deletedAt: null }, { $set: fields }, { new: true })
-      .exec();
+    const updated = await this.writeApp(appId, () =>
+      this.apps.findOneAndUpdate({ _id: appId, deletedAt: null }, { $set: fields }, { new: true }).exec(),
+    );
     if (updated) this.listCache.put(toAppDto(updated));
   }
 
   async bumpEnvRevision(appId: string): Promise<number> {
-    const app = await this.apps
-      .findOneAndUpdate({ _id: appId, deletedAt: null }, { $inc: { envRevision: 1 } }, { new: true })
-      .exec();
+    const app = await this.writeApp(appId, () =>
+      this.apps
+        .findOneAndUpdate({ _id: appId, deletedAt: null }, { $inc: { envRevision: 1 } }, { new: true })
+        .exec(),
+    );
     if (app) this.listCache.put(toAppDto(app));
     return app?.envRevision ?? 0;
   }
 
   /** Hides the app from every query at once; the cascade finishes with `removeDeleted`. */
   async markDeleted(app: AppDocument): Promise<void> {
-    await this.apps.updateOne({ _id: app._id }, { $set: { deletedAt: new Date() } }).exec();
+    await this.writeApp(app._id.toHexString(), () =>
+      this.apps.updateOne({ _id: app._id }, { $set: { deletedAt: new Date() } }).exec(),
+    );
     this.listCache.remove(app._id.toHexString());
   }
 
