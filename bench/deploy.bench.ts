@@ -1,8 +1,9 @@
-import { DeploymentDto, DeploymentStatusDto } from '@slipway/contracts';
+import { BuildDto, DeploymentDto, DeploymentStatusDto, QuerySubjects } from '@slipway/contracts';
 import {
   dockerSocketPath,
   freePort,
   makeTempDir,
+  nestRpcRequest,
   removeContainersByLabel,
   signUp,
   startPlatform,
@@ -208,8 +209,14 @@ async function benchDeployToFirst200(): Promise<void> {
       );
       viaPlatform.push(performance.now() - started);
       const status = await call<DeploymentStatusDto>('GET', `/deployments/${deployment.id}/status`);
+      const build = await nestRpcRequest<BuildDto>(platform.nats.url, QuerySubjects.BuildsGet, {
+        deploymentId: deployment.id,
+      }).catch(() => undefined);
       console.log(
-        `  round ${round + 1} via Slipway: ${status.timings.map((timing) => `${timing.state} ${timing.durationMs} ms`).join(', ')}`,
+        `  round ${round + 1} via Slipway: ${status.timings.map((timing) => `${timing.state} ${timing.durationMs} ms`).join(', ')}` +
+          (build
+            ? `; the builder's stages: ${build.timings.map((t) => `${t.stage} ${t.durationMs} ms`).join(', ')}`
+            : ''),
       );
 
       const directMark = `direct-${round}-${randomBytes(2).toString('hex')}`;
