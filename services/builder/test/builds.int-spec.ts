@@ -138,6 +138,45 @@ describe('builder: from source to image', () => {
     expect(result.failed?.logTail.join('\n')).toMatch(/error/i);
   });
 
+  it("labels an app's own Dockerfile in one step and copies exactly the app's files", async () => {
+    const repo = await dockerfileRepo(
+      'copies-all',
+      'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY . .\nCMD ["sh", "-c", "ls -A /app"]\n',
+    );
+    const deploymentId = await builder.requestBuild('copies-all', { kind: 'git', repoUrl: repo });
+    const result = await builder.result(deploymentId);
+    expect(result.failed?.reason).toBeUndefined();
+    const imageTag = result.succeeded?.imageTag ?? '';
+    const image = await builder.docker.getImage(imageTag).inspect();
+    expect(image.Config.Labels).toMatchObject({
+      'io.slipway.kind': 'build',
+      'io.slipway.app': 'app-copies-all',
+      'io.slipway.deployment': deploymentId,
+    });
+    // One LABEL step for all labels, not one per label.
+    const history = await builder.docker.getImage(imageTag).history();
+    expect(history.filter((layer: { CreatedBy: string }) => /LABEL/.test(layer.CreatedBy))).toHaveLength(1);
+    // The labelled copy and its .dockerignore travel beside the source but are not copied.
+    const container = await builder.docker.createContainer({
+      Image: imageTag,
+      Labels: { 'io.slipway.test': 'true' },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      const output = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
+      expect(
+        output
+          .replace(/[^\x20-\x7e\n]/g, '')
+          .split('\n')
+          .filter(Boolean)
+          .sort(),
+      ).toEqual(['Dockerfile']);
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
   it('explains what it looked for when it cannot detect the stack', async () => {
     const repo = await fixtureRepo('nothing');
     const result = await builder.result(

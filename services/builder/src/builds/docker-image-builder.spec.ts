@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerignoreFilter, labelledDockerfile } from './docker-image-builder';
+import { dockerignoreFilter, LABELLED_DOCKERFILE, labelledDockerfile } from './docker-image-builder';
 
 describe('dockerignoreFilter', () => {
   function contextWith(dockerignore?: string): string {
@@ -45,18 +45,36 @@ describe('labelledDockerfile', () => {
 
   it('appends all labels as one LABEL instruction when the Dockerfile stays out of the copied source', async () => {
     const dir = contextWith({ Dockerfile: 'FROM base\nCMD ["node"]', '.dockerignore': 'Dockerfile\n' });
-    const text = (await labelledDockerfile(dir, 'Dockerfile', labels))?.toString('utf8');
-    expect(text).toBe(
+    const labelled = await labelledDockerfile(dir, 'Dockerfile', labels);
+    expect(labelled?.dockerfile).toBe('Dockerfile');
+    expect(labelled?.adds).toBeUndefined();
+    expect(labelled?.replaces?.toString('utf8')).toBe(
       'FROM base\nCMD ["node"]\nLABEL io.slipway.app=app-1 io.slipway.deployment=d0c io.slipway.kind=build\n',
     );
   });
 
-  it('leaves the labels to Docker when the Dockerfile is part of the copied source', async () => {
-    expect(await labelledDockerfile(contextWith({ Dockerfile: 'FROM base\n' }), 'Dockerfile', labels)).toBe(
-      undefined,
+  it('sends a labelled copy beside a source without .dockerignore, with one that leaves out only the two', async () => {
+    const labelled = await labelledDockerfile(
+      contextWith({ Dockerfile: 'FROM base\nCOPY . .\n' }),
+      'Dockerfile',
+      labels,
     );
+    expect(labelled?.dockerfile).toBe(LABELLED_DOCKERFILE);
+    expect(labelled?.replaces).toBeUndefined();
+    expect(
+      Object.fromEntries([...(labelled?.adds ?? [])].map(([name, text]) => [name, text.toString('utf8')])),
+    ).toEqual({
+      [LABELLED_DOCKERFILE]:
+        'FROM base\nCOPY . .\nLABEL io.slipway.app=app-1 io.slipway.deployment=d0c io.slipway.kind=build\n',
+      '.dockerignore': `.dockerignore\n${LABELLED_DOCKERFILE}\n`,
+    });
+  });
+
+  it('leaves the labels to Docker when its own .dockerignore keeps the Dockerfile in the copied source', async () => {
     const kept = contextWith({ Dockerfile: 'FROM base\n', '.dockerignore': 'node_modules\n' });
     expect(await labelledDockerfile(kept, 'Dockerfile', labels)).toBe(undefined);
+    const taken = contextWith({ Dockerfile: 'FROM base\n', [LABELLED_DOCKERFILE]: 'FROM other\n' });
+    expect(await labelledDockerfile(taken, 'Dockerfile', labels)).toBe(undefined);
   });
 
   it('leaves the labels to Docker when the appended line would not be an instruction of its own', async () => {

@@ -83,12 +83,13 @@ export class DockerImageBuilder {
     const labelled = await labelledDockerfile(request.contextDir, dockerfileEntry, request.labels);
     const context = tarFs.pack(request.contextDir, {
       ignore: dockerignoreFilter(request.contextDir, request.dockerfilePath),
-      ...(labelled ? replaceEntry(dockerfileEntry, labelled) : {}),
+      ...(labelled?.replaces ? replaceEntry(labelled.dockerfile, labelled.replaces) : {}),
+      ...(labelled?.adds ? addEntries(labelled.adds) : {}),
     });
     const cpuPeriod = 100_000;
     const options: Docker.ImageBuildOptions & { abortSignal: AbortSignal } = {
       t: request.tag,
-      dockerfile: dockerfileEntry,
+      dockerfile: labelled?.dockerfile ?? dockerfileEntry,
       ...(labelled ? {} : { labels: request.labels }),
       buildargs: request.buildArgs,
       rm: true,
@@ -199,32 +200,70 @@ export function dockerignoreFilter(contextDir: string, dockerfilePath: string): 
 /** Label keys and values that need no quoting and hold nothing Docker would expand (`$`) or unescape. */
 const PLAIN_LABEL = /^[A-Za-z0-9._:/@+-]+$/;
 
+/** The name under which a labelled copy of the Dockerfile travels when the source has no `.dockerignore`. */
+export const LABELLED_DOCKERFILE = '.slipway.Dockerfile';
+
+/** How the build context carries a Dockerfile with the labels appended. */
+export interface LabelledDockerfile {
+  /** The Dockerfile Docker builds, as named in the context. */
+  dockerfile: string;
+  /** Its labelled text, sent in place of the file of that name. */
+  replaces?: Buffer;
+  /** Files added to the context that are not in the source. */
+  adds?: Map<string, Buffer>;
+}
+
 /**
  * The Dockerfile with every label in one `LABEL` instruction at its end, or nothing when that cannot be done
  * without side effects, and the labels go through Docker's API instead.
  *
  * Why: the classic builder turns each API label into a `LABEL` step of its own, and every step is a container
- * commit (0.1–0.3 s each on a 2-core machine), so four labels cost three steps more than one. Appending is
- * safe only when the Dockerfile is left out of the copied source by the context's `.dockerignore` (Docker
- * still reads it, then drops it from the context): otherwise the per-build text would change what every
- * `COPY .` copies, and with it the cache. It also needs labels that are plain words, and a Dockerfile whose
- * last instruction is complete, so that the appended line parses as exactly one more instruction.
+ * commit (0.1–0.3 s each on a 2-core machine), so four labels cost three steps more than one. The labelled
+ * text must stay out of what `COPY .` copies (else the per-build line would change the copied files and with
+ * them the cache). When the context's `.dockerignore` leaves the Dockerfile out, its text is replaced in place
+ * (Docker still reads it, then drops it from the context). When the source has no `.dockerignore` at all, the
+ * labelled copy travels beside it as LABELLED_DOCKERFILE with a `.dockerignore` that leaves out exactly these
+ * two added files, so `COPY .` copies what it always did. Otherwise the labels go through the API. It also
+ * needs labels that are plain words, and a Dockerfile whose last instruction is complete, so that the appended
+ * line parses as exactly one more instruction.
  */
 export async function labelledDockerfile(
   contextDir: string,
   dockerfileEntry: string,
   labels: Record<string, string>,
-): Promise<Buffer | undefined> {
+): Promise<LabelledDockerfile | undefined> {
   const entries = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
   if (entries.length === 0) return undefined;
   if (!entries.every(([key, value]) => PLAIN_LABEL.test(key) && PLAIN_LABEL.test(value))) return undefined;
-  if (!dockerignoreRules(contextDir)?.ignores(dockerfileEntry)) return undefined;
+  const rules = dockerignoreRules(contextDir);
+  const inPlace = rules?.ignores(dockerfileEntry) === true;
+  const beside = rules === undefined && !existsSync(join(contextDir, LABELLED_DOCKERFILE));
+  if (!inPlace && !beside) return undefined;
   const original = await readFile(join(contextDir, dockerfileEntry), 'utf8');
   const text = `${original.endsWith('\n') ? original : `${original}\n`}LABEL ${entries.map(([key, value]) => `${key}=${value}`).join(' ')}\n`;
   const before = parseDockerfile(original);
   const after = parseDockerfile(text);
   if (after.length !== before.length + 1 || after.at(-1)?.keyword !== 'LABEL') return undefined;
-  return Buffer.from(text, 'utf8');
+  const labelled = Buffer.from(text, 'utf8');
+  if (inPlace) return { dockerfile: dockerfileEntry, replaces: labelled };
+  return {
+    dockerfile: LABELLED_DOCKERFILE,
+    adds: new Map([
+      [LABELLED_DOCKERFILE, labelled],
+      ['.dockerignore', Buffer.from(`.dockerignore\n${LABELLED_DOCKERFILE}\n`, 'utf8')],
+    ]),
+  };
+}
+
+/** tar-fs options that append `files` (name → content) to the context after the source's own files. */
+function addEntries(files: Map<string, Buffer>): Pick<tarFs.PackOptions, 'finalize' | 'finish'> {
+  return {
+    finalize: false,
+    finish: (pack) => {
+      for (const [name, content] of files) pack.entry({ name, mode: 0o644 }, content);
+      pack.finalize();
+    },
+  };
 }
 
 /** tar-fs options that send `content` in place of the file at `entry`. */
