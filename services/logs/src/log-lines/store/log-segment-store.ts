@@ -1,4 +1,5 @@
 import { LogDisplay, LogLevel, LogSource, LogStream, stripAnsi } from '@slipway/contracts';
+import { KeyedLock } from '@slipway/nest-mongo';
 import { createHash } from 'node:crypto';
 import { mongo } from 'mongoose';
 import { ChunkLine, LogChunkDocument, packChunk, unpackChunk } from './log-chunk';
@@ -147,7 +148,7 @@ function isDuplicateKey(error: unknown): boolean {
  */
 export class LogSegmentStore {
   private readonly apps = new Map<string, AppLog>();
-  private readonly appendChains = new Map<string, Promise<unknown>>();
+  private readonly appWrites = new KeyedLock();
   /** collection → decoded lines, in least-recently-used order. */
   private readonly cache = new Map<string, StoredLine[]>();
   private cachedLines = 0;
@@ -550,14 +551,7 @@ export class LogSegmentStore {
   }
 
   private serialised<T>(appId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.appendChains.get(appId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    this.appendChains.set(appId, settled);
-    void settled.then(() => {
-      if (this.appendChains.get(appId) === settled) this.appendChains.delete(appId);
-    });
-    return next;
+    return this.appWrites.run(appId, work);
   }
 }
 
