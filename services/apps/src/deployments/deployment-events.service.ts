@@ -28,6 +28,13 @@ const BUILD_STATES = ['queued', 'cloning', 'building'];
 @Injectable()
 export class DeploymentEventsService {
   private readonly logger = new Logger(DeploymentEventsService.name);
+  /**
+   * Per deployment, how many build events have arrived. A progress event that finds a later one waiting
+   * behind it (the app's events take turns, and every write here is a FerretDB round trip) skips its
+   * percentage, which the later event overwrites anyway, so the build's result is not kept waiting; the
+   * state it moves the deployment to is still recorded.
+   */
+  private readonly buildEventsArrived = new Map<string, number>();
 
   constructor(
     @InjectModel(Deployment.name) private readonly deployments: Model<Deployment>,
@@ -38,15 +45,34 @@ export class DeploymentEventsService {
   ) {}
 
   onBuildProgressed(event: BuildProgressedEvent): Promise<void> {
-    return this.locks.run(event.appId, () => this.onBuildProgressedLocked(event));
+    const arrival = this.noteBuildEvent(event.deploymentId);
+    return this.locks.run(event.appId, () =>
+      this.onBuildProgressedLocked(event, arrival !== this.buildEventsArrived.get(event.deploymentId)),
+    );
   }
 
   onBuildSucceeded(event: BuildSucceededEvent): Promise<void> {
-    return this.locks.run(event.appId, () => this.onBuildSucceededLocked(event));
+    this.noteBuildEvent(event.deploymentId);
+    return this.locks.run(event.appId, () =>
+      this.onBuildSucceededLocked(event).finally(() => this.forgetBuildEvents(event.deploymentId)),
+    );
   }
 
   onBuildFailed(event: BuildFailedEvent): Promise<void> {
-    return this.locks.run(event.appId, () => this.onBuildFailedLocked(event));
+    this.noteBuildEvent(event.deploymentId);
+    return this.locks.run(event.appId, () =>
+      this.onBuildFailedLocked(event).finally(() => this.forgetBuildEvents(event.deploymentId)),
+    );
+  }
+
+  private noteBuildEvent(deploymentId: string): number {
+    const arrival = (this.buildEventsArrived.get(deploymentId) ?? 0) + 1;
+    this.buildEventsArrived.set(deploymentId, arrival);
+    return arrival;
+  }
+
+  private forgetBuildEvents(deploymentId: string): void {
+    this.buildEventsArrived.delete(deploymentId);
   }
 
   onReleaseProgressed(event: ReleaseProgressedEvent): Promise<void> {
@@ -78,30 +104,35 @@ export class DeploymentEventsService {
     return isObjectId(deploymentId) ? this.deployments.findById(deploymentId).exec() : null;
   }
 
-  private async onBuildProgressedLocked(event: BuildProgressedEvent): Promise<void> {
+  private async onBuildProgressedLocked(event: BuildProgressedEvent, superseded: boolean): Promise<void> {
     const deployment = await this.find(event.deploymentId);
     if (!deployment || !BUILD_STATES.includes(deployment.state)) return;
+    const progress = {
+      stage: event.stage,
+      percent: event.percent,
+      queuePosition: event.queuePosition ?? null,
+      message: null,
+    };
+    const target = stateForBuildStage(event.stage);
+    if (target && target !== deployment.state) {
+      // One write: the move and the percentage together.
+      const reason = target === 'cloning' ? 'Fetching the source' : `Building (${event.stage})`;
+      const moved = await this.transitions.transition(
+        deployment,
+        target,
+        reason,
+        superseded ? {} : { set: { progress } },
+      );
+      if (moved) return;
+    }
+    if (superseded) return;
     await this.deployments
       .updateOne(
         { _id: deployment._id, state: { $in: BUILD_STATES } },
-        {
-          $set: {
-            progress: {
-              stage: event.stage,
-              percent: event.percent,
-              queuePosition: event.queuePosition ?? null,
-              message: null,
-            },
-          },
-        },
+        { $set: { progress } },
         { timestamps: false },
       )
       .exec();
-    const target = stateForBuildStage(event.stage);
-    if (target && target !== deployment.state) {
-      const reason = target === 'cloning' ? 'Fetching the source' : `Building (${event.stage})`;
-      await this.transitions.transition(deployment, target, reason);
-    }
   }
 
   private async onBuildSucceededLocked(event: BuildSucceededEvent): Promise<void> {
