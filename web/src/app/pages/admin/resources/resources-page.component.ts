@@ -12,6 +12,34 @@ import { LoadingStateComponent } from '../../../shared/state/loading-state.compo
 import { formatBytes, formatCount, formatPercent, WINDOW_LABELS } from './resources-view';
 import { RESOURCES_REFRESH_MS, ResourcesStore } from './resources.store';
 
+/** The charts, in order: the series each draws, and how its figures read. */
+const CHARTS = [
+  {
+    series: 'containers',
+    testId: 'chart-containers',
+    title: 'Containers',
+    note: null,
+    label: 'Containers sampled',
+    format: formatCount,
+  },
+  {
+    series: 'cpuPercent',
+    testId: 'chart-cpu',
+    title: 'CPU',
+    note: '(100 % = one core)',
+    label: 'CPU',
+    format: formatPercent,
+  },
+  {
+    series: 'memoryBytes',
+    testId: 'chart-memory',
+    title: 'Memory',
+    note: null,
+    label: 'Memory',
+    format: formatBytes,
+  },
+] as const;
+
 /** System-wide resource charts: containers, CPU and memory of every app together, for administrators. */
 @Component({
   selector: 'sw-resources-page',
@@ -35,9 +63,7 @@ export class ResourcesPageComponent {
   protected readonly refreshSeconds = RESOURCES_REFRESH_MS / 1000;
   protected readonly windows = RESOURCE_WINDOWS;
   protected readonly windowLabels = WINDOW_LABELS;
-  protected readonly formatBytes = formatBytes;
-  protected readonly formatCount = formatCount;
-  protected readonly formatPercent = formatPercent;
+  protected readonly charts = CHARTS;
 
   protected selectWindow(window: ResourceWindow): void {
     this.store.selectWindow(window);
