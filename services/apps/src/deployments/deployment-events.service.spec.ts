@@ -36,7 +36,9 @@ function serviceWithFakes() {
       deployment.state = 'releasing';
     },
   } as unknown as DeploymentTransitions;
-  const apps = { findById: async () => ({ port: 8080 }) } as unknown as AppsService;
+  const apps = {
+    findById: async (id: string) => ({ _id: { toHexString: () => id }, port: 8080 }),
+  } as unknown as AppsService;
   const service = new DeploymentEventsService(
     deployments,
     {} as Model<Release>,

@@ -136,9 +136,16 @@ export class DeploymentEventsService {
   }
 
   private async onBuildSucceededLocked(event: BuildSucceededEvent): Promise<void> {
-    const deployment = await this.find(event.deploymentId);
+    // Both at once: the event names the app, and the release waits on every round trip here.
+    const [deployment, eventApp] = await Promise.all([
+      this.find(event.deploymentId),
+      this.apps.findById(event.appId),
+    ]);
     if (!deployment || !BUILD_STATES.includes(deployment.state)) return;
-    const app = await this.apps.findById(deployment.appId);
+    const app =
+      eventApp?._id.toHexString() === deployment.appId
+        ? eventApp
+        : await this.apps.findById(deployment.appId);
     if (!app) {
       await this.transitions.transition(deployment, 'failed', 'The app was deleted during the build.');
       return;

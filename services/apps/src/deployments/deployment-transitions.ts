@@ -103,8 +103,9 @@ export class DeploymentTransitions {
         occurredAt: now.toISOString(),
       };
       const settles = to === 'running' || isFinal(to);
-      const result = await this.deployments
-        .updateOne(
+      // One round trip: the conditional update answers with the document as it now is.
+      const updated = await this.deployments
+        .findOneAndUpdate(
           { _id: current._id, revision: current.revision },
           {
             $set: {
@@ -133,15 +134,13 @@ export class DeploymentTransitions {
               },
             },
           },
+          { new: true },
         )
         .exec();
-      if (result.modifiedCount === 1) {
-        const updated = await this.deployments.findById(current._id).exec();
-        if (updated) {
-          this.watch.track(updated);
-          await this.flush(updated);
-          await this.notify(current.state, updated);
-        }
+      if (updated) {
+        this.watch.track(updated);
+        await this.flush(updated);
+        await this.notify(current.state, updated);
         return updated;
       }
       current = await this.deployments.findById(current._id).exec();
@@ -200,10 +199,8 @@ export class DeploymentTransitions {
    * straight a release for a rollback or an env change.
    */
   async dispatchNext(appId: string): Promise<void> {
-    await this.watch.ready();
-    const watched = this.watch.ofApp(appId);
-    if (watched.some((entry) => isInProgress(entry.state) && entry.dispatched)) return;
-    const waiting = watched.find((entry) => entry.state === 'queued' && !entry.dispatched);
+    if (!(await this.canStartNow(appId))) return;
+    const waiting = this.watch.ofApp(appId).find((entry) => entry.state === 'queued' && !entry.dispatched);
     const next = waiting ? await this.deployments.findById(waiting.id).exec() : null;
     if (!next) return;
     const app = await this.apps.findById(appId);
@@ -224,11 +221,24 @@ export class DeploymentTransitions {
     await this.requestBuild(next, app);
   }
 
-  private async requestBuild(deployment: DeploymentDocument, app: AppDocument): Promise<void> {
-    const id = deployment._id.toHexString();
+  /**
+   * Whether a deployment of the app may start now: nothing of the app is dispatched and still in progress
+   * (one deployment in progress per app).
+   */
+  async canStartNow(appId: string): Promise<boolean> {
+    await this.watch.ready();
+    return !this.watch.ofApp(appId).some((entry) => isInProgress(entry.state) && entry.dispatched);
+  }
+
+  /** The fields that mark a deployment's build as asked for, and the request owed with them. */
+  buildDispatch(
+    deployment: Pick<Deployment, 'appId' | 'appName' | 'source'> & { id: string },
+    app: AppDocument,
+    now: Date,
+  ): { set: Pick<Deployment, 'dispatchedAt' | 'deadlineAt'>; event: PendingEvent } {
     const { source } = deployment;
     const request: BuildRequestedEvent = {
-      deploymentId: id,
+      deploymentId: deployment.id,
       appId: deployment.appId,
       appName: deployment.appName,
       source: {
@@ -245,26 +255,36 @@ export class DeploymentTransitions {
         ...(app.startCommand ? { startCommand: app.startCommand } : {}),
         ...(app.port ? { port: app.port } : {}),
       },
-      requestedAt: new Date().toISOString(),
+      requestedAt: now.toISOString(),
     };
-    const now = new Date();
+    return {
+      set: { dispatchedAt: now, deadlineAt: new Date(now.getTime() + this.timeouts.queueMs) },
+      event: {
+        subject: EventSubjects.BuildRequested,
+        payload: request,
+        messageId: `build.requested:${deployment.id}`,
+      },
+    };
+  }
+
+  private async requestBuild(deployment: DeploymentDocument, app: AppDocument): Promise<void> {
+    const dispatch = this.buildDispatch(
+      {
+        id: deployment._id.toHexString(),
+        appId: deployment.appId,
+        appName: deployment.appName,
+        source: deployment.source,
+      },
+      app,
+      new Date(),
+    );
     const result = await this.deployments
       .updateOne(
         { _id: deployment._id, revision: deployment.revision, state: 'queued', dispatchedAt: null },
         {
-          $set: {
-            dispatchedAt: now,
-            deadlineAt: new Date(now.getTime() + this.timeouts.queueMs),
-            hasPendingEvents: true,
-          },
+          $set: { ...dispatch.set, hasPendingEvents: true },
           $inc: { revision: 1 },
-          $push: {
-            pendingEvents: {
-              subject: EventSubjects.BuildRequested,
-              payload: request,
-              messageId: `build.requested:${id}`,
-            },
-          },
+          $push: { pendingEvents: dispatch.event },
         },
       )
       .exec();
@@ -290,7 +310,10 @@ export class DeploymentTransitions {
       set?: Partial<Deployment>;
     },
   ): Promise<DeploymentDocument | null> {
-    const release = await this.recordRelease(deployment, app, params);
+    const [release, env] = await Promise.all([
+      this.recordRelease(deployment, app, params),
+      this.envVars.sealedForRelease(deployment.appId),
+    ]);
     const releaseId = release._id.toHexString();
     const request: ReleaseRequestedEvent = {
       releaseId,
@@ -299,7 +322,7 @@ export class DeploymentTransitions {
       appName: app.name,
       image: params.image,
       port: params.port,
-      env: await this.envVars.sealedForRelease(deployment.appId),
+      env,
       plan: app.plan ?? 'starter',
       replicas: app.replicas ?? 1,
       healthCheck: app.healthCheck ?? DEFAULT_HEALTH_CHECK,

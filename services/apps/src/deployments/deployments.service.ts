@@ -116,6 +116,14 @@ export class DeploymentsService {
     const id = new Types.ObjectId();
     const requestedVia = input.trigger === 'event' ? 'deploy.requested.v1' : input.trigger;
     const reason = `Requested by ${input.requestedBy} (${requestedVia})`;
+    const source = sourceFor(app, input);
+    const appId = app._id.toHexString();
+    // The usual case, nothing of the app in progress: stored already dispatched with its build request, so
+    // the builder hears of it after one write instead of the several a queued start takes.
+    const dispatch =
+      source.kind !== 'release' && (await this.transitions.canStartNow(appId))
+        ? this.transitions.buildDispatch({ id: id.toHexString(), appId, appName: app.name, source }, app, now)
+        : undefined;
     let created: DeploymentDocument;
     try {
       created = await this.deployments.create({
@@ -128,7 +136,7 @@ export class DeploymentsService {
         requestedBy: input.requestedBy,
         message: input.message ?? null,
         idempotencyKey: input.idempotencyKey,
-        source: sourceFor(app, input),
+        source,
         rollbackOfReleaseId: input.release?.rollbackOfReleaseId ?? null,
         commitSha: input.release?.commitSha ?? null,
         detectedPort: input.release?.port ?? null,
@@ -148,7 +156,9 @@ export class DeploymentsService {
             },
             messageId: `deployment.transitioned:${id.toHexString()}:1`,
           },
+          ...(dispatch ? [dispatch.event] : []),
         ],
+        ...dispatch?.set,
       });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
@@ -157,9 +167,12 @@ export class DeploymentsService {
       return winner;
     }
     this.watch.track(created);
-    await this.apps.setFields(created.appId, { latestDeploymentId: created._id.toHexString() });
-    await this.transitions.flush(created);
+    await Promise.all([
+      this.apps.setFields(created.appId, { latestDeploymentId: created._id.toHexString() }),
+      this.transitions.flush(created),
+    ]);
     await this.supersedeQueued(created);
+    if (dispatch) return created;
     await this.transitions.dispatchNext(created.appId);
     return (await this.deployments.findById(id).exec()) ?? created;
   }
