@@ -43,6 +43,8 @@ export interface ReleaseOptions {
   healthCheck?: Partial<HealthCheckSpec>;
   domains?: string[];
   reason?: ReleaseRequestedEvent['reason'];
+  /** When the apps service asked for it; now unless given. */
+  requestedAt?: string;
 }
 
 export interface HttpAnswer {
@@ -161,7 +163,7 @@ export class RuntimeHarness {
       healthCheck: { ...DEFAULT_HEALTH_CHECK, intervalMs: 100, deadlineMs: 20_000, ...options.healthCheck },
       domains: options.domains ?? [],
       reason: options.reason ?? 'deploy',
-      requestedAt: new Date().toISOString(),
+      requestedAt: options.requestedAt ?? new Date().toISOString(),
     };
     this.entry(releaseId);
     this.requests.set(releaseId, event);

@@ -48,29 +48,35 @@ export class ReleasesService {
 
   /** Stores the request once and runs it; a redelivered request changes nothing. */
   async accept(request: ReleaseRequestedEvent): Promise<void> {
+    let created: ReleaseDocument | undefined;
     try {
-      await this.releases.create({
+      created = await this.releases.create({
         releaseId: request.releaseId,
         appId: request.appId,
         deploymentId: request.deploymentId,
         // Plain JSON: unset optional fields stay absent. Env values are still sealed.
         request: JSON.parse(JSON.stringify(request)) as ReleaseRequestedEvent,
         status: 'starting',
+        // Stored as this process's first attempt, so the roll-out needs no second write to claim it.
+        attempts: 1,
       });
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
     }
-    void this.run(request.releaseId, request.appId);
+    void this.run(request.releaseId, request.appId, created);
   }
 
-  /** Runs a stored release that is still `starting`, unless this process already runs it. */
-  async run(releaseId: string, knownAppId?: string): Promise<void> {
+  /**
+   * Runs a stored release that is still `starting`, unless this process already runs it. `claimed` is the
+   * record just created with its attempt counted; any other run counts its attempt first.
+   */
+  async run(releaseId: string, knownAppId?: string, claimed?: ReleaseDocument): Promise<void> {
     if (this.running.has(releaseId)) return;
     this.running.add(releaseId);
     try {
       const appId = knownAppId ?? (await this.releases.findOne({ releaseId }).exec())?.appId;
       if (appId === undefined) return;
-      await this.locks.run(appId, () => this.rollOut(releaseId));
+      await this.locks.run(appId, () => this.rollOut(releaseId, claimed));
     } catch (error) {
       // Left `starting`: reconciliation runs it again.
       this.logger.error(`Release ${releaseId} interrupted: ${(error as Error).message}`);
@@ -89,10 +95,12 @@ export class ReleasesService {
     return releases.map((release) => release.releaseId);
   }
 
-  private async rollOut(releaseId: string): Promise<void> {
-    const release = await this.releases
-      .findOneAndUpdate({ releaseId, status: 'starting' }, { $inc: { attempts: 1 } }, { new: true })
-      .exec();
+  private async rollOut(releaseId: string, claimed?: ReleaseDocument): Promise<void> {
+    const release =
+      claimed ??
+      (await this.releases
+        .findOneAndUpdate({ releaseId, status: 'starting' }, { $inc: { attempts: 1 } }, { new: true })
+        .exec());
     if (!release) return;
     const request = release.request;
     const requestedAt = Date.parse(request.requestedAt);
@@ -124,13 +132,18 @@ export class ReleasesService {
       );
       return;
     }
-    const current = app.currentReleaseId
-      ? await this.releases.findOne({ releaseId: app.currentReleaseId }).exec()
-      : null;
-    if (current && Date.parse(current.request.requestedAt) > requestedAt) {
-      await this.fail(release, `A newer release (${current.releaseId}) went live first.`, []);
-      return;
-    }
+    // Whether a newer release went live first is looked up while the instances start (it almost never
+    // happens, and the lookup would otherwise delay every release); it is settled before the switch.
+    const newerLive: Promise<{ newer: ReleaseDocument | null } | { error: unknown }> = (
+      app.currentReleaseId
+        ? this.releases.findOne({ releaseId: app.currentReleaseId }).exec()
+        : Promise.resolve(null)
+    ).then(
+      (current) => ({
+        newer: current && Date.parse(current.request.requestedAt) > requestedAt ? current : null,
+      }),
+      (error: unknown) => ({ error }),
+    );
 
     const started = Date.now();
     let startMs = 0;
@@ -160,6 +173,16 @@ export class ReleasesService {
     } catch (error) {
       if (!(error instanceof LaunchFailure)) throw error;
       await this.fail(release, error.message, error.lastLogLines);
+      return;
+    }
+    const lookup = await newerLive;
+    if ('error' in lookup) {
+      await this.launcher.remove(launched, 0);
+      throw lookup.error;
+    }
+    if (lookup.newer) {
+      await this.launcher.remove(launched, 0);
+      await this.fail(release, `A newer release (${lookup.newer.releaseId}) went live first.`, []);
       return;
     }
 

@@ -129,4 +129,18 @@ describe('runtime releases (real Docker, Caddy, NATS, FerretDB)', () => {
     ).toHaveLength(1);
     expect(await runtime.get('once.localhost')).toEqual({ status: 200, body: `release=${releaseId}` });
   });
+
+  it('refuses a release asked for before the one now live, and leaves the live one alone', async () => {
+    const newer = await runtime.deploy('ordered');
+    const late = await runtime.requestRelease('ordered', {
+      requestedAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const outcome = await runtime.releaseOutcome(late);
+
+    expect(outcome.live).toBeUndefined();
+    expect(outcome.failed?.reason).toBe(`A newer release (${newer}) went live first.`);
+    expect(await runtime.get('ordered.localhost')).toEqual({ status: 200, body: `release=${newer}` });
+    const containers = await runtime.containers('ordered');
+    expect(containers.map((container) => container.Labels['io.slipway.release'])).toEqual([newer]);
+  });
 });
