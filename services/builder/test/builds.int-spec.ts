@@ -23,6 +23,18 @@ describe('builder: from source to image', () => {
     return nestRpcRequest<BuildDto>(builder.platform.nats.url, QuerySubjects.BuildsGet, { deploymentId });
   }
 
+  /** Docker's steps as the build log shows them: the "Step N/M : ..." line, its stage, the lines under it. */
+  function dockerSteps(deploymentId: string): { instruction: string; stage?: string; output: string[] }[] {
+    const steps: { instruction: string; stage?: string; output: string[] }[] = [];
+    const lines = [...builder.observe(deploymentId).logs].sort((a, b) => a.seq - b.seq);
+    for (const line of lines) {
+      const step = /^Step \d+\/\d+ : (.*)$/.exec(line.text);
+      if (step) steps.push({ instruction: step[1] ?? '', stage: line.stage, output: [] });
+      else steps.at(-1)?.output.push(line.text);
+    }
+    return steps;
+  }
+
   it('builds a Node app with npm, runs it as non-root on $PORT, and records commit, detection and stages', async () => {
     const repo = await fixtureRepo('node-npm', 'Serve a greeting');
     const deploymentId = await builder.requestBuild('node-npm', {
@@ -59,18 +71,24 @@ describe('builder: from source to image', () => {
       expect.arrayContaining(['clone', 'detect', 'install']),
     );
 
-    // Slipway's labels, all applied by one LABEL step (each step is a container commit).
+    // Slipway's labels, the same on every build of the app, all applied by one LABEL step right after FROM
+    // (each step is a container commit; there it is cached from the app's second build on). The tag, not a
+    // label, names the deployment.
     const image = await builder.docker.getImage(result.succeeded?.imageTag ?? '').inspect();
     expect(image.Config.Labels).toMatchObject({
       'io.slipway.managed-by': 'slipway',
       'io.slipway.kind': 'build',
       'io.slipway.app': 'app-node-npm',
-      'io.slipway.deployment': deploymentId,
     });
-    const labelSteps = builder
-      .observe(deploymentId)
-      .logs.filter((line) => /^Step \d+\/\d+ : LABEL /.test(line.text));
-    expect(labelSteps).toHaveLength(1);
+    expect(image.Config.Labels).not.toHaveProperty(['io.slipway.deployment']);
+    expect(image.RepoTags).toContain(`slipway/node-npm:${deploymentId}`);
+    const steps = dockerSteps(deploymentId);
+    expect(steps.filter((step) => step.instruction.startsWith('LABEL '))).toHaveLength(1);
+    expect(steps[0]?.instruction).toMatch(/^FROM /);
+    expect(steps[1]).toMatchObject({
+      instruction: 'LABEL io.slipway.app=app-node-npm io.slipway.kind=build io.slipway.managed-by=slipway',
+      stage: steps[0]?.stage,
+    });
   });
 
   it('reuses the dependency layer when the lockfile did not change', async () => {
@@ -93,11 +111,28 @@ describe('builder: from source to image', () => {
       cwd: repo.dir,
     });
 
-    const second = await builder.result(
-      await builder.requestBuild('node-cache', { kind: 'git', repoUrl: repo.url }),
-    );
+    const secondId = await builder.requestBuild('node-cache', { kind: 'git', repoUrl: repo.url });
+    const second = await builder.result(secondId);
     expect(second.succeeded?.dependencyCacheHit).toBe(true);
     expect(first.succeeded?.dependencyCacheHit).toBe(false);
+
+    // The labels' step, right after FROM and the same on every build of the app, costs no commit the second
+    // time; the steps after it still map to their stages.
+    const steps = dockerSteps(secondId);
+    const label = steps.findIndex((step) => step.instruction.startsWith('LABEL '));
+    expect(label).toBe(1);
+    expect(steps[label]?.output).toContainEqual(expect.stringContaining('Using cache'));
+    expect(steps[label]?.stage).toBe(steps[0]?.stage);
+    const install = steps.find((step) => /^RUN npm ci\b/.test(step.instruction));
+    expect(install).toMatchObject({
+      stage: 'install',
+      output: expect.arrayContaining([expect.stringContaining('Using cache')]),
+    });
+    expect(steps.find((step) => /^COPY .* \. \.$/.test(step.instruction))?.stage).toBe('build');
+    expect(steps.at(-1)).toMatchObject({ instruction: expect.stringMatching(/^CMD /), stage: 'export' });
+    expect((await buildRecord(secondId)).timings.map((timing) => timing.stage)).toEqual(
+      expect.arrayContaining(['install', 'build', 'export']),
+    );
   });
 
   it.each([
@@ -123,8 +158,8 @@ describe('builder: from source to image', () => {
     expect(image.Config.Labels).toMatchObject({
       'io.slipway.kind': 'build',
       'io.slipway.app': `app-${fixture}`,
-      'io.slipway.deployment': deploymentId,
     });
+    expect(image.RepoTags).toContain(`slipway/${fixture}:${deploymentId}`);
   });
 
   it('fails a broken build with a readable reason and the failing lines', async () => {
@@ -151,8 +186,9 @@ describe('builder: from source to image', () => {
     expect(image.Config.Labels).toMatchObject({
       'io.slipway.kind': 'build',
       'io.slipway.app': 'app-copies-all',
-      'io.slipway.deployment': deploymentId,
     });
+    expect(image.Config.Labels).not.toHaveProperty(['io.slipway.deployment']);
+    expect(image.RepoTags).toContain(`slipway/copies-all:${deploymentId}`);
     // One LABEL step for all labels, not one per label.
     const history = await builder.docker.getImage(imageTag).history();
     expect(history.filter((layer: { CreatedBy: string }) => /LABEL/.test(layer.CreatedBy))).toHaveLength(1);

@@ -42,7 +42,6 @@ export class BuildFailure extends Error {
 export const SLIPWAY_LABELS = {
   managedBy: 'io.slipway.managed-by',
   app: 'io.slipway.app',
-  deployment: 'io.slipway.deployment',
   kind: 'io.slipway.kind',
 } as const;
 
@@ -89,10 +88,10 @@ export class BuildPipeline {
         contextDir: plan.contextDir,
         dockerfilePath: plan.dockerfilePath,
         tag: imageTag,
+        // The same on every build of the app (the tag names the deployment), so Docker caches their step.
         labels: {
           [SLIPWAY_LABELS.managedBy]: 'slipway',
           [SLIPWAY_LABELS.app]: request.appId,
-          [SLIPWAY_LABELS.deployment]: request.deploymentId,
           [SLIPWAY_LABELS.kind]: 'build',
         },
         buildArgs: request.settings.buildArgs ?? {},

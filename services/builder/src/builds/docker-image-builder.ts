@@ -21,9 +21,9 @@ export interface ImageBuildRequest {
   buildArgs: Record<string, string>;
   memoryBytes: number;
   cpuPercent: number;
-  /** One entry per Dockerfile instruction, so "Step N/M" maps to a stage. */
+  /** One entry per instruction of the Dockerfile as given (the LABEL is added here): "Step N/M" → stage. */
   instructionStages: InstructionStage[];
-  /** 1-based instruction that installs dependencies: "Using cache" there is a dependency cache hit. */
+  /** 1-based instruction (as given) that installs dependencies: "Using cache" there is a cache hit. */
   dependencyInstallStep?: number;
   signal: AbortSignal;
   onStage: (stage: BuildStage) => void;
@@ -81,6 +81,7 @@ export class DockerImageBuilder {
     if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
     const dockerfileEntry = posix.normalize(request.dockerfilePath).replace(/^\.\//, '');
     const labelled = await labelledDockerfile(request.contextDir, dockerfileEntry, request.labels);
+    const steps = stepsWithLabel(request, labelled?.labelIndex);
     const context = tarFs.pack(request.contextDir, {
       ignore: dockerignoreFilter(request.contextDir, request.dockerfilePath),
       ...(labelled?.replaces ? replaceEntry(labelled.dockerfile, labelled.replaces) : {}),
@@ -130,14 +131,14 @@ export class DockerImageBuilder {
             const stepMatch = STEP.exec(text);
             if (stepMatch) {
               step = Number(stepMatch[1]);
-              // Past the Dockerfile's own instructions comes the LABEL step (appended, or added by Docker).
-              const next = stageOf(request.instructionStages[step - 1] ?? 'export');
+              // Past the Dockerfile's own instructions come the LABEL steps Docker adds for API labels.
+              const next = stageOf(steps.instructionStages[step - 1] ?? 'export');
               if (next !== stage) {
                 stage = next;
                 request.onStage(stage);
               }
             }
-            if (text.includes('---> Using cache') && step === request.dependencyInstallStep)
+            if (text.includes('---> Using cache') && step === steps.dependencyInstallStep)
               dependencyCacheHit = true;
             const container = RUNNING_IN.exec(text)?.[1];
             if (container) intermediateContainers.add(container);
@@ -178,6 +179,31 @@ export class DockerImageBuilder {
   }
 }
 
+/**
+ * The request's map from Docker's steps to stages, with the `LABEL` instruction inserted at `labelIndex` (if
+ * any) counted in: it takes the stage of the `FROM` before it, and the steps after it move one on.
+ */
+export function stepsWithLabel(
+  request: Pick<ImageBuildRequest, 'instructionStages' | 'dependencyInstallStep'>,
+  labelIndex: number | undefined,
+): Pick<ImageBuildRequest, 'instructionStages' | 'dependencyInstallStep'> {
+  const { instructionStages, dependencyInstallStep } = request;
+  if (labelIndex === undefined) return { instructionStages, dependencyInstallStep };
+  const labelStage = instructionStages[labelIndex - 1] ?? 'setup';
+  return {
+    instructionStages: [
+      ...instructionStages.slice(0, labelIndex),
+      labelStage,
+      ...instructionStages.slice(labelIndex),
+    ],
+    // 1-based: the step at 0-based index labelIndex and every one after it is now one further on.
+    dependencyInstallStep:
+      dependencyInstallStep !== undefined && dependencyInstallStep > labelIndex
+        ? dependencyInstallStep + 1
+        : dependencyInstallStep,
+  };
+}
+
 /** The context's `.dockerignore` rules, or nothing when it has none. */
 function dockerignoreRules(contextDir: string): ReturnType<typeof ignore> | undefined {
   const file = `${contextDir}/.dockerignore`;
@@ -203,10 +229,12 @@ const PLAIN_LABEL = /^[A-Za-z0-9._:/@+-]+$/;
 /** The name under which a labelled copy of the Dockerfile travels when the source has no `.dockerignore`. */
 export const LABELLED_DOCKERFILE = '.slipway.Dockerfile';
 
-/** How the build context carries a Dockerfile with the labels appended. */
+/** How the build context carries a Dockerfile with the labels in it. */
 export interface LabelledDockerfile {
   /** The Dockerfile Docker builds, as named in the context. */
   dockerfile: string;
+  /** Where the `LABEL` instruction went: its 0-based index among the instructions (Docker's step - 1). */
+  labelIndex: number;
   /** Its labelled text, sent in place of the file of that name. */
   replaces?: Buffer;
   /** Files added to the context that are not in the source. */
@@ -214,18 +242,24 @@ export interface LabelledDockerfile {
 }
 
 /**
- * The Dockerfile with every label in one `LABEL` instruction at its end, or nothing when that cannot be done
- * without side effects, and the labels go through Docker's API instead.
+ * The Dockerfile with every label in one `LABEL` instruction right after its last `FROM`, or nothing when
+ * that cannot be done without side effects, and the labels go through Docker's API instead.
  *
- * Why: the classic builder turns each API label into a `LABEL` step of its own, and every step is a container
- * commit (0.1–0.3 s each on a 2-core machine), so four labels cost three steps more than one. The labelled
- * text must stay out of what `COPY .` copies (else the per-build line would change the copied files and with
- * them the cache). When the context's `.dockerignore` leaves the Dockerfile out, its text is replaced in place
- * (Docker still reads it, then drops it from the context). When the source has no `.dockerignore` at all, the
- * labelled copy travels beside it as LABELLED_DOCKERFILE with a `.dockerignore` that leaves out exactly these
- * two added files, so `COPY .` copies what it always did. Otherwise the labels go through the API. It also
- * needs labels that are plain words, and a Dockerfile whose last instruction is complete, so that the appended
- * line parses as exactly one more instruction.
+ * Why one instruction: the classic builder turns each API label into a `LABEL` step of its own, and every
+ * step is a container commit (0.1–0.3 s each on a 2-core machine).
+ * Why right after the last `FROM`, with labels that are the same on every build of the app (no deployment
+ * id: the image's tag names the deployment): the step is then identical from one build of the app to the
+ * next and comes before anything the source changes, so from the second build on Docker answers "Using
+ * cache" for it and it costs no commit at all; at the end of the Dockerfile it came after the changed files
+ * and was never cached. The final stage is the one the image is made of, so the labels still end up on it.
+ *
+ * The labelled text must stay out of what `COPY .` copies (else the Dockerfile's own change would change the
+ * copied files and with them the cache). When the context's `.dockerignore` leaves the Dockerfile out, its
+ * text is replaced in place (Docker still reads it, then drops it from the context). When the source has no
+ * `.dockerignore` at all, the labelled copy travels beside it as LABELLED_DOCKERFILE with a `.dockerignore`
+ * that leaves out exactly these two added files, so `COPY .` copies what it always did. Otherwise the labels
+ * go through the API. It also needs labels that are plain words, a `FROM`, and a re-parse that finds
+ * exactly the original instructions plus this `LABEL` where it was put.
  */
 export async function labelledDockerfile(
   contextDir: string,
@@ -240,19 +274,56 @@ export async function labelledDockerfile(
   const beside = rules === undefined && !existsSync(join(contextDir, LABELLED_DOCKERFILE));
   if (!inPlace && !beside) return undefined;
   const original = await readFile(join(contextDir, dockerfileEntry), 'utf8');
-  const text = `${original.endsWith('\n') ? original : `${original}\n`}LABEL ${entries.map(([key, value]) => `${key}=${value}`).join(' ')}\n`;
-  const before = parseDockerfile(original);
-  const after = parseDockerfile(text);
-  if (after.length !== before.length + 1 || after.at(-1)?.keyword !== 'LABEL') return undefined;
-  const labelled = Buffer.from(text, 'utf8');
-  if (inPlace) return { dockerfile: dockerfileEntry, replaces: labelled };
+  const labelArgs = entries.map(([key, value]) => `${key}=${value}`).join(' ');
+  const inserted = withLabelAfterLastFrom(original, `LABEL ${labelArgs}`);
+  if (!inserted) return undefined;
+  const labelled = Buffer.from(inserted.text, 'utf8');
+  const { labelIndex } = inserted;
+  if (inPlace) return { dockerfile: dockerfileEntry, labelIndex, replaces: labelled };
   return {
     dockerfile: LABELLED_DOCKERFILE,
+    labelIndex,
     adds: new Map([
       [LABELLED_DOCKERFILE, labelled],
       ['.dockerignore', Buffer.from(`.dockerignore\n${LABELLED_DOCKERFILE}\n`, 'utf8')],
     ]),
   };
+}
+
+/**
+ * `original` with `instruction` as a line of its own just before the line on which the instruction after the
+ * last `FROM` starts (comments and blank lines between them stay above it), or at the end when that `FROM` is
+ * the last instruction; in the file's line ending (CRLF if it uses one). Undefined when it has no `FROM`, or
+ * when the result would not parse as the original instructions with this one added at `labelIndex`.
+ */
+function withLabelAfterLastFrom(
+  original: string,
+  instruction: string,
+): { text: string; labelIndex: number } | undefined {
+  const before = parseDockerfile(original);
+  const labelIndex = before.map(({ keyword }) => keyword).lastIndexOf('FROM') + 1;
+  if (labelIndex === 0) return undefined;
+  const eol = original.includes('\r\n') ? '\r\n' : '\n';
+  const following = before[labelIndex];
+  let text: string;
+  if (following) {
+    // The parser numbers lines by "\n" (a "\r" before it belongs to its line), so splitting there keeps them.
+    const lines = original.split('\n');
+    lines.splice(following.line - 1, 0, `${instruction}${eol === '\r\n' ? '\r' : ''}`);
+    text = lines.join('\n');
+  } else {
+    text = `${original}${original.endsWith('\n') ? '' : eol}${instruction}${eol}`;
+  }
+  const after = parseDockerfile(text);
+  const added = after[labelIndex];
+  const others = after.filter((_, index) => index !== labelIndex);
+  const unchanged =
+    others.length === before.length &&
+    others.every(
+      ({ keyword, args }, index) => keyword === before[index]?.keyword && args === before[index]?.args,
+    );
+  if (!unchanged || added?.keyword !== 'LABEL' || `LABEL ${added.args}` !== instruction) return undefined;
+  return { text, labelIndex };
 }
 
 /** tar-fs options that append `files` (name → content) to the context after the source's own files. */
