@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   if (!only || only === 'deploy') await benchDeploy();
   if (only === 'deploy-list') await benchDeploy('list');
   if (only === 'deploy-time') await benchDeploy('deploy');
+  if (only === 'deploy-trace') await benchDeploy('trace');
 }
 
 main().then(

@@ -7,13 +7,23 @@ export interface CollectedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
+  /** Milliseconds since the epoch, for reading where a trace spends its time. */
+  startMs: number;
+  endMs: number;
 }
 
 interface OtlpJsonExport {
   resourceSpans?: Array<{
     resource?: { attributes?: Array<{ key: string; value?: { stringValue?: string } }> };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string }>;
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        startTimeUnixNano?: string;
+        endTimeUnixNano?: string;
+      }>;
     }>;
   }>;
 }
@@ -51,6 +61,8 @@ export async function startOtlpCollector(): Promise<OtlpCollector> {
                 spanId: span.spanId,
                 parentSpanId: span.parentSpanId ?? '',
                 name: span.name,
+                startMs: Number(BigInt(span.startTimeUnixNano ?? '0') / 1000n) / 1000,
+                endMs: Number(BigInt(span.endTimeUnixNano ?? '0') / 1000n) / 1000,
               });
             }
           }
