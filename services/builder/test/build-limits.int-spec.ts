@@ -1,6 +1,7 @@
 import { SecretBox } from '@slipway/nest-secrets';
 import { makeTempDir, waitFor } from '@slipway/testing';
 import { execFileSync } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BuilderHarness, dockerfileRepo, fixtureRepo } from './build-harness';
@@ -22,6 +23,9 @@ describe('builder: limits, secrets and recovery', () => {
       BUILD_TIMEOUT_MS: '15000',
       BUILD_MEMORY_MB: '256',
       KEEP_IMAGES_PER_APP: '2',
+      IMAGE_PRUNE_DELAY_MS: '500',
+      // The image retention says at info level which image it kept and why.
+      LOG_LEVEL: 'info',
     });
     const projectRoot = await makeTempDir('slipway-git-root-');
     const source = await fixtureRepo('node-npm', 'Private greeting');
@@ -90,17 +94,26 @@ describe('builder: limits, secrets and recovery', () => {
     expect(result.failed?.reason).toMatch(/returned a non-zero code: 137/);
   });
 
-  it('keeps only the newest images of an app', async () => {
+  it('keeps only the newest images of an app, an image built twice from the same source included', async () => {
+    // The same source twice gives one image with two tags (every step cached, labels constant per app);
+    // it is the oldest of three images once two newer sources are built, and goes with both its tags.
+    const sources = ['first', 'first', 'second', 'third'];
     const tags: string[] = [];
-    for (let build = 0; build < 3; build += 1) {
-      const repo = await fixtureRepo('static-site', `release ${build}`);
+    const imageIds: string[] = [];
+    for (const [build, content] of sources.entries()) {
+      const repo = await fixtureRepo('static-site', `release ${build}`, (dir) =>
+        appendFileSync(join(dir, 'index.html'), `<!-- ${content} -->\n`),
+      );
       const result = await builder.result(
         await builder.requestBuild('kept-images', { kind: 'git', repoUrl: repo.url }),
       );
       tags.push(result.succeeded?.imageTag ?? '');
+      imageIds.push(result.succeeded?.imageId ?? '');
     }
-    // Old images are removed after the build has published its result.
-    const kept = [tags[1], tags[2]].sort();
+    expect(imageIds[1]).toBe(imageIds[0]);
+    expect(new Set(imageIds).size).toBe(3);
+    // Old images are removed IMAGE_PRUNE_DELAY_MS after a build has published its result.
+    const kept = [tags[2], tags[3]].sort();
     const remaining = await waitFor(
       async () => {
         const images = await builder.docker.listImages({
@@ -112,6 +125,35 @@ describe('builder: limits, secrets and recovery', () => {
       { timeoutMs: 30_000, intervalMs: 200, description: 'the oldest image to be removed' },
     );
     expect(remaining).toEqual(kept);
+  });
+
+  it('keeps an old image a container still uses, with every tag', async () => {
+    const tags: string[] = [];
+    for (const content of ['used', 'newer', 'newest']) {
+      const repo = await fixtureRepo('static-site', `release ${content}`, (dir) =>
+        appendFileSync(join(dir, 'index.html'), `<!-- ${content} -->\n`),
+      );
+      const result = await builder.result(
+        await builder.requestBuild('used-images', { kind: 'git', repoUrl: repo.url }),
+      );
+      tags.push(result.succeeded?.imageTag ?? '');
+      // A container of the first image, as a live release of it would have (never started).
+      if (tags.length === 1) {
+        await builder.docker.createContainer({
+          Image: tags[0],
+          name: `slipway-test-used-${randomBytes(3).toString('hex')}`,
+          Labels: { 'io.slipway.test': 'true' },
+        });
+      }
+    }
+    await waitFor(() => builder.platform.output('builder').includes('a container still uses it'), {
+      timeoutMs: 30_000,
+      description: 'the prune to keep the image in use',
+    });
+    const images = await builder.docker.listImages({
+      filters: JSON.stringify({ label: ['io.slipway.app=app-used-images'] }),
+    });
+    expect(images.flatMap((image) => image.RepoTags ?? []).sort()).toEqual([...tags].sort());
   });
 
   it('finishes a build that was running when the builder crashed, after it comes back', async () => {

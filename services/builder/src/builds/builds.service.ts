@@ -54,6 +54,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly justAccepted = new Map<string, BuildDocument>();
   /** Image pruning runs after a build has given up its slot, one prune at a time. */
   private pruning: Promise<unknown> = Promise.resolve();
+  private readonly pruneTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     @InjectModel(Build.name) private readonly builds: Model<Build>,
@@ -293,10 +294,18 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** Once per app within IMAGE_PRUNE_DELAY_MS, and one prune at a time. */
   private pruneLater(appId: string): void {
-    this.pruning = this.pruning
-      .then(() => this.retention.prune(appId))
-      .catch((error: Error) => this.logger.warn(`Image retention: ${error.message}`));
+    if (this.pruneTimers.has(appId)) return;
+    const timer = setTimeout(() => {
+      this.pruneTimers.delete(appId);
+      this.pruning = this.pruning
+        .then(() => this.retention.prune(appId))
+        .catch((error: Error) => this.logger.warn(`Image retention: ${error.message}`));
+    }, this.config.IMAGE_PRUNE_DELAY_MS);
+    // A prune still waiting at shutdown happens after the app's next build instead.
+    timer.unref();
+    this.pruneTimers.set(appId, timer);
   }
 
   private describeFailure(error: unknown, signal: AbortSignal, stage: BuildStage): BuildFailure {
@@ -385,6 +394,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   /** Running builds are stopped and put back in the queue, before the database connection closes. */
   async beforeApplicationShutdown(): Promise<void> {
     this.queue.abortAll(new ShuttingDown());
+    for (const timer of this.pruneTimers.values()) clearTimeout(timer);
+    this.pruneTimers.clear();
     const deadline = Date.now() + 5000;
     while (this.queue.active > 0 && Date.now() < deadline)
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -66,6 +66,14 @@ export class BuilderConfig extends DockerServiceConfig {
   @Max(100)
   KEEP_IMAGES_PER_APP: number = 5;
 
+  /**
+   * How long after a build its app's old images are pruned. Not at once: the image just built is being
+   * started on the same Docker engine, and listing and removing images would compete with that release.
+   */
+  @IsInt()
+  @Min(0)
+  IMAGE_PRUNE_DELAY_MS: number = 10_000;
+
   /** Keys that open sealed access tokens (`<keyId>:<base64 32 bytes>`, comma-separated). */
   @IsString()
   SECRETS_KEYS: string = '';
