@@ -1,4 +1,11 @@
-import { BuildDto, DeploymentDto, DeploymentStatusDto, QuerySubjects } from '@slipway/contracts';
+import {
+  BuildDto,
+  DeploymentDto,
+  DeploymentStatusDto,
+  DeploymentTransitionedEvent,
+  EventSubjects,
+  QuerySubjects,
+} from '@slipway/contracts';
 import {
   CollectedSpan,
   dockerSocketPath,
@@ -12,6 +19,7 @@ import {
   startPlatform,
 } from '@slipway/testing';
 import Docker from 'dockerode';
+import { connect, JSONCodec } from 'nats';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
@@ -70,11 +78,11 @@ function getSize(
   });
 }
 
-async function until(check: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+async function until(check: () => Promise<boolean>, timeoutMs = 180_000, intervalMs = 20): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(20);
+    await sleep(intervalMs);
   }
 }
 
@@ -221,18 +229,42 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
       async () =>
         (await call<DeploymentStatusDto>('GET', `/deployments/${first.id}/status`)).state === 'running',
     );
+    // The URL is polled from the moment the deployment is releasing (heard on the bus, which costs nothing),
+    // not through the whole build: 50 polls a second through Caddy to the old release would take CPU from
+    // the build on 2 cores, and the direct side is not polled before its `docker run` either.
+    const nats = await connect({ servers: platform.nats.url });
+    const releasing = new Set<string>();
+    nats.subscribe(EventSubjects.DeploymentTransitioned, {
+      callback: (_error, message) => {
+        const event = JSONCodec<DeploymentTransitionedEvent>().decode(message.data);
+        if (event.to === 'releasing') releasing.add(event.deploymentId);
+      },
+    });
     const redeploy = async (mark: string) => {
       await writeFile(join(repo, 'server.js'), SERVER(mark));
       await git('commit', '-qam', mark);
       const startedAt = performance.now();
       const deployment = await call<DeploymentDto>('POST', `/apps/${app.id}/deployments`, {});
+      await until(async () => releasing.has(deployment.id), 180_000, 5);
       await until(
         async () =>
           (await get(platform.caddy.httpPort, '/', { Host: `${name}.localhost` }, false)).body === mark,
       );
       return { deployment, startedAt, answeredAt: performance.now() };
     };
-    return { platform, docker, repo, app, git, call, redeploy, stop };
+    return {
+      platform,
+      docker,
+      repo,
+      app,
+      git,
+      call,
+      redeploy,
+      stop: async () => {
+        await nats.close();
+        await stop();
+      },
+    };
   } catch (error) {
     await stop();
     throw error;
