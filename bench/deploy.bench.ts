@@ -65,15 +65,17 @@ function getSize(
   path: string,
   headers: Record<string, string>,
   agent: Agent,
-): Promise<{ status: number; bytes: number }> {
+): Promise<{ status: number; bytes: number; error?: string }> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path, headers, agent, timeout: 5000 }, (response) => {
       let bytes = 0;
       response.on('data', (chunk: Buffer) => (bytes += chunk.length));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, bytes }));
     });
-    req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve({ status: 0, bytes: 0 }));
+    req.once('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.once('error', (error: NodeJS.ErrnoException) =>
+      resolve({ status: 0, bytes: 0, error: error.code ?? error.message }),
+    );
     req.end();
   });
 }
@@ -116,6 +118,7 @@ async function benchAppList(): Promise<void> {
     const steadyLoad = async (seconds: number) => {
       const latencies: number[] = [];
       let errors = 0;
+      const errorKinds = new Map<string, number>();
       const pending: Array<Promise<void>> = [];
       const total = LIST_RATE_PER_SECOND * seconds;
       const started = performance.now();
@@ -127,12 +130,23 @@ async function benchAppList(): Promise<void> {
           getSize(port, path, user.headers, agent).then((answer) => {
             // From when the request was due, so a server that fell behind counts its backlog.
             latencies.push(performance.now() - due);
-            if (answer.status !== 200 || answer.bytes < 1000) errors += 1;
+            if (answer.status !== 200 || answer.bytes < 1000) {
+              errors += 1;
+              const kind = answer.error ?? `HTTP ${answer.status} (${answer.bytes} bytes)`;
+              errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
+            }
           }),
         );
       }
       await Promise.all(pending);
-      return { latencies, errors, rate: total / ((performance.now() - started) / 1000) };
+      return {
+        latencies,
+        errors:
+          errors === 0
+            ? '0'
+            : `${errors} (${[...errorKinds].map(([kind, count]) => `${kind} ×${count}`).join(', ')})`,
+        rate: total / ((performance.now() - started) / 1000),
+      };
     };
     // Warm-up at the same rate (connections opened, JIT, caches), then the measured run.
     await steadyLoad(2);
