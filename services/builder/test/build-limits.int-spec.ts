@@ -1,6 +1,7 @@
 import { SecretBox } from '@slipway/nest-secrets';
 import { makeTempDir, waitFor } from '@slipway/testing';
 import { execFileSync } from 'node:child_process';
+import Docker from 'dockerode';
 import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -129,6 +130,7 @@ describe('builder: limits, secrets and recovery', () => {
 
   it('keeps an old image a container still uses, with every tag', async () => {
     const tags: string[] = [];
+    const users: Docker.Container[] = [];
     for (const content of ['used', 'newer', 'newest']) {
       const repo = await fixtureRepo('static-site', `release ${content}`, (dir) =>
         appendFileSync(join(dir, 'index.html'), `<!-- ${content} -->\n`),
@@ -139,11 +141,12 @@ describe('builder: limits, secrets and recovery', () => {
       tags.push(result.succeeded?.imageTag ?? '');
       // A container of the first image, as a live release of it would have (never started).
       if (tags.length === 1) {
-        await builder.docker.createContainer({
+        const user = await builder.docker.createContainer({
           Image: tags[0],
           name: `slipway-test-used-${randomBytes(3).toString('hex')}`,
           Labels: { 'io.slipway.test': 'true' },
         });
+        users.push(user);
       }
     }
     await waitFor(() => builder.platform.output('builder').includes('a container still uses it'), {
@@ -154,6 +157,7 @@ describe('builder: limits, secrets and recovery', () => {
       filters: JSON.stringify({ label: ['io.slipway.app=app-used-images'] }),
     });
     expect(images.flatMap((image) => image.RepoTags ?? []).sort()).toEqual([...tags].sort());
+    await Promise.all(users.map((user) => user.remove({ force: true })));
   });
 
   it('finishes a build that was running when the builder crashed, after it comes back', async () => {
