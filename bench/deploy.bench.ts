@@ -34,7 +34,7 @@ const run = promisify(execFile);
 const LIST_APPS = 100;
 const LIST_RATE_PER_SECOND = 500;
 const LIST_SECONDS = 10;
-const DEPLOY_ROUNDS = 3;
+const DEPLOY_ROUNDS = 5;
 const TRACE_ROUNDS = 2;
 
 function get(
@@ -287,7 +287,8 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
 
 /**
  * (b) `POST /apps/:id/deployments` → first 200 of the new code through Caddy, against what a user would do
- * by hand on the same machine: `git clone` + `docker build` + `docker run` → first 200 on its port. Each
+ * by hand on the same machine: `git clone` + `docker build` + `docker run` (with the plan's limits, as the
+ * runtime's own benchmark does) → first 200 on its port. Each
  * round commits a change first, so both sides rebuild the app layer on a warm base-image cache; rounds are
  * interleaved so both see the same load. Target ratio ≤ 1.15.
  */
@@ -336,6 +337,12 @@ async function benchDeployToFirst200(): Promise<void> {
         '-d',
         '--rm',
         '--init',
+        // The limits of the app's plan (starter), which the runtime gives its container too: node starts
+        // at half a CPU on both sides.
+        '--memory',
+        '256m',
+        '--cpus',
+        '0.5',
         '--label',
         'io.slipway.test=true',
         '--name',
