@@ -23,6 +23,8 @@ export interface BuildDto {
   dependencyCacheHit: boolean | null;
   timings: Array<{ stage: BuildStage; durationMs: number }>;
   failureReason: string | null;
+  /** Someone asked to cancel it (kept so a build interrupted by a builder restart is not started again). */
+  cancelRequested: boolean;
   logTail: string[];
   queuedAt: string;
   startedAt: string | null;

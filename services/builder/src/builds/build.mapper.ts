@@ -26,6 +26,7 @@ export function toBuildDto(build: Build): BuildDto {
     dependencyCacheHit: build.dependencyCacheHit,
     timings: build.timings.map(({ stage, durationMs }) => ({ stage, durationMs })),
     failureReason: build.failureReason,
+    cancelRequested: build.cancelRequested ?? false,
     logTail: [...build.logTail],
     queuedAt: toIsoString(build.queuedAt),
     startedAt: build.startedAt ? toIsoString(build.startedAt) : null,

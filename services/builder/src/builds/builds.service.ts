@@ -55,6 +55,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   /** Image pruning runs after a build has given up its slot, one prune at a time. */
   private pruning: Promise<unknown> = Promise.resolve();
   private readonly pruneTimers = new Map<string, NodeJS.Timeout>();
+  /** The bookkeeping of each build running in this process, so a cancellation is written in its turn. */
+  private readonly runningBookkeeping = new Map<string, BuildBookkeeping>();
 
   constructor(
     @InjectModel(Build.name) private readonly builds: Model<Build>,
@@ -133,7 +135,11 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
   async cancel(deploymentId: string, reason = 'cancelled by the user'): Promise<void> {
     const build = await this.builds.findOne({ deploymentId }).exec();
     if (!build || !['queued', 'running'].includes(build.status)) return;
-    await this.builds.updateOne({ _id: build._id }, { $set: { cancelRequested: true } }).exec();
+    // A running build's record is written by its bookkeeping one change at a time: the flag joins that queue
+    // (FerretDB can lose one of two concurrent writes to a document).
+    const bookkeeping = this.runningBookkeeping.get(deploymentId);
+    if (bookkeeping) bookkeeping.record({ cancelRequested: true });
+    else await this.builds.updateOne({ _id: build._id }, { $set: { cancelRequested: true } }).exec();
     const outcome = this.queue.cancel(deploymentId, new CancelledByUser(reason));
     this.justAccepted.delete(deploymentId);
     if (outcome !== 'aborted') {
@@ -198,6 +204,7 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       (current) => this.publishProgress(build, current),
       (error) => this.logger.warn(`Build bookkeeping: ${error.message}`),
     );
+    this.runningBookkeeping.set(deploymentId, bookkeeping);
     const enterStage = async (next: BuildStage) => {
       if (next === stage) return;
       timings.push({ stage, durationMs: Date.now() - stageStarted });
@@ -291,6 +298,8 @@ export class BuildsService implements OnApplicationBootstrap, BeforeApplicationS
       await this.fail(build, failure, log.lastLines(), cancelled, timings);
       if (!(failure instanceof BuildFailure) || failure.stage === 'queued')
         this.logger.error(failure.stack ?? failure.message);
+    } finally {
+      this.runningBookkeeping.delete(deploymentId);
     }
   }
 
