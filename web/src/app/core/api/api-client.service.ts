@@ -9,7 +9,6 @@ import type {
   AppPowerAction,
   AppRuntimeStatusDto,
   AppSettingsInput,
-  BuildDto,
   DeploymentDto,
   DeploymentListDto,
   DeploymentStatusDto,
@@ -267,10 +266,6 @@ export class ApiClient {
 
   cancelDeployment(deploymentId: string): Observable<DeploymentDto> {
     return this.post<DeploymentDto>(`/deployments/${encodeURIComponent(deploymentId)}/cancel`, {});
-  }
-
-  getBuild(deploymentId: string): Observable<BuildDto> {
-    return this.get<BuildDto>(`/builds/${encodeURIComponent(deploymentId)}`);
   }
 
   // ── logs and uploads ──────────────────────────────────────────────────────────────────────────
