@@ -14,14 +14,21 @@ import { Model } from 'mongoose';
 import { RuntimeConfig } from '../config/runtime.config';
 import { RUNTIME_DRIVER, RuntimeDriver } from '../driver/runtime-driver';
 import { AppLocks } from '../runtime/app-locks';
-import { Instance } from '../state/schemas/instance.schema';
+import { Instance, InstanceDocument } from '../state/schemas/instance.schema';
 import { Release, ReleaseDocument } from '../state/schemas/release.schema';
-import { RuntimeApp } from '../state/schemas/runtime-app.schema';
+import { RuntimeApp, RuntimeAppDocument } from '../state/schemas/runtime-app.schema';
 import { AppRouting } from './app-routing';
 import { InstanceLauncher, LaunchFailure } from './instance-launcher';
 
 /** A release interrupted this many times (runtime restarts) is failed instead of tried again. */
 const MAX_ATTEMPTS = 3;
+
+/** A release request being stored as its first attempt while its roll-out starts. */
+interface FreshRelease {
+  request: ReleaseRequestedEvent;
+  /** The stored record; undefined when it was stored before (a redelivery) or could not be stored. */
+  stored: Promise<ReleaseDocument | undefined>;
+}
 
 /**
  * Runs releases with zero downtime: start the new instances → health gate → switch the app's route to them →
@@ -46,11 +53,14 @@ export class ReleasesService {
     private readonly config: RuntimeConfig,
   ) {}
 
-  /** Stores the request once and runs it; a redelivered request changes nothing. */
+  /**
+   * Stores the request once and runs it; a redelivered request changes nothing. The roll-out starts while
+   * the record is being stored (its first steps need only the request); the message is acknowledged once
+   * the record is stored.
+   */
   async accept(request: ReleaseRequestedEvent): Promise<void> {
-    let created: ReleaseDocument | undefined;
-    try {
-      created = await this.releases.create({
+    const stored = this.releases
+      .create({
         releaseId: request.releaseId,
         appId: request.appId,
         deploymentId: request.deploymentId,
@@ -59,24 +69,32 @@ export class ReleasesService {
         status: 'starting',
         // Stored as this process's first attempt, so the roll-out needs no second write to claim it.
         attempts: 1,
-      });
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-    }
-    void this.run(request.releaseId, request.appId, created);
+      })
+      .then(
+        (created): ReleaseDocument | undefined => created,
+        (error: unknown) => {
+          if (isDuplicateKeyError(error)) return undefined;
+          throw error;
+        },
+      );
+    void this.run(request.releaseId, request.appId, {
+      request,
+      stored: stored.catch(() => undefined),
+    });
+    await stored;
   }
 
   /**
-   * Runs a stored release that is still `starting`, unless this process already runs it. `claimed` is the
-   * record just created with its attempt counted; any other run counts its attempt first.
+   * Runs a stored release that is still `starting`, unless this process already runs it. `fresh` is a
+   * request being stored right now as its first attempt; any other run counts its attempt first.
    */
-  async run(releaseId: string, knownAppId?: string, claimed?: ReleaseDocument): Promise<void> {
+  async run(releaseId: string, knownAppId?: string, fresh?: FreshRelease): Promise<void> {
     if (this.running.has(releaseId)) return;
     this.running.add(releaseId);
     try {
       const appId = knownAppId ?? (await this.releases.findOne({ releaseId }).exec())?.appId;
       if (appId === undefined) return;
-      await this.locks.run(appId, () => this.rollOut(releaseId, claimed));
+      await this.locks.run(appId, () => this.rollOut(releaseId, fresh));
     } catch (error) {
       // Left `starting`: reconciliation runs it again.
       this.logger.error(`Release ${releaseId} interrupted: ${(error as Error).message}`);
@@ -95,28 +113,12 @@ export class ReleasesService {
     return releases.map((release) => release.releaseId);
   }
 
-  private async rollOut(releaseId: string, claimed?: ReleaseDocument): Promise<void> {
-    const release =
-      claimed ??
-      (await this.releases
-        .findOneAndUpdate({ releaseId, status: 'starting' }, { $inc: { attempts: 1 } }, { new: true })
-        .exec());
-    if (!release) return;
+  private async rollOut(releaseId: string, fresh?: FreshRelease): Promise<void> {
+    const claimed = await this.claim(releaseId, fresh);
+    if (!claimed) return;
+    const { release, app, leftovers } = claimed;
     const request = release.request;
     const requestedAt = Date.parse(request.requestedAt);
-    const [app, leftovers] = await Promise.all([
-      this.apps
-        .findOneAndUpdate(
-          { appId: request.appId },
-          {
-            $set: { appName: request.appName, domains: request.domains },
-            $setOnInsert: { appId: request.appId, desiredReplicas: request.replicas, stopped: false },
-          },
-          { upsert: true, new: true },
-        )
-        .exec(),
-      this.instances.find({ releaseId }).exec(),
-    ]);
     if (app.currentReleaseId === releaseId) {
       // Interrupted after the switch was recorded: only the finishing steps are left.
       await this.finish(release, app.previousReleaseId, { startMs: 0, healthyMs: 0, switchMs: 0 });
@@ -241,6 +243,43 @@ export class ReleasesService {
     }
     const switchMs = Date.now() - started;
     await this.finish(release, previousReleaseId, { startMs, healthyMs, switchMs });
+  }
+
+  /**
+   * Counts this attempt at the release and reads what the roll-out starts from: the app (recorded with the
+   * request's name and domains) and instances left by an interrupted attempt. A fresh release is stored as
+   * its first attempt while the app is recorded, and has no instances yet.
+   */
+  private async claim(
+    releaseId: string,
+    fresh?: FreshRelease,
+  ): Promise<{ release: ReleaseDocument; app: RuntimeAppDocument; leftovers: InstanceDocument[] } | null> {
+    if (fresh) {
+      const [stored, app] = await Promise.all([fresh.stored, this.recordApp(fresh.request)]);
+      if (stored) return { release: stored, app, leftovers: [] };
+    }
+    const release = await this.releases
+      .findOneAndUpdate({ releaseId, status: 'starting' }, { $inc: { attempts: 1 } }, { new: true })
+      .exec();
+    if (!release) return null;
+    const [app, leftovers] = await Promise.all([
+      this.recordApp(release.request),
+      this.instances.find({ releaseId }).exec(),
+    ]);
+    return { release, app, leftovers };
+  }
+
+  private recordApp(request: ReleaseRequestedEvent): Promise<RuntimeAppDocument> {
+    return this.apps
+      .findOneAndUpdate(
+        { appId: request.appId },
+        {
+          $set: { appName: request.appName, domains: request.domains },
+          $setOnInsert: { appId: request.appId, desiredReplicas: request.replicas, stopped: false },
+        },
+        { upsert: true, new: true },
+      )
+      .exec();
   }
 
   /** After the switch: live event, drain of every other instance, retirement of older releases. */
