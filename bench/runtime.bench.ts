@@ -84,7 +84,8 @@ async function firstRequestRatio(
     viaRuntime.push(performance.now() - started);
     const timings = (await runtime.releaseOutcome(releaseId)).live?.timings;
     if (timings) runtimeStages.push(`${timings.startMs}/${timings.healthyMs}/${timings.switchMs}`);
-    const directRun = await dockerRunToFirst200(docker, runtime.image, 39_000 + roundOffset + round);
+    // Below the runtime harness's random host-port ranges (30000-59999) and the kernel's ephemeral ports.
+    const directRun = await dockerRunToFirst200(docker, runtime.image, 29_000 + roundOffset + round);
     direct.push(directRun.first200Ms);
     directStarted.push(directRun.startedMs);
   }
