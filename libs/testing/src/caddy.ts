@@ -48,9 +48,11 @@ export async function startCaddy(options: StartCaddyOptions = {}): Promise<Start
   const timeoutMs = options.timeoutMs ?? 15_000;
   const stateDir = await makeTempDir('slipway-caddy-');
   try {
-    // Caddy 2.6 has no command-line flag for the admin address, so it starts from a file that sets only that.
+    // Started with the whole base config (admin address included: Caddy 2.6 has no flag for it) rather than
+    // loading it through the admin API: a load that sets the admin address replaces the admin server, which
+    // drops the connection a client keeps to it, and the next request on it fails ("other side closed").
     const bootstrapConfig = join(stateDir, 'bootstrap.json');
-    await writeFile(bootstrapConfig, JSON.stringify({ admin: { listen: adminListen } }));
+    await writeFile(bootstrapConfig, await renderCaddyBaseConfig(httpPort, adminListen));
     await mkdir(join(stateDir, 'data'));
     await mkdir(join(stateDir, 'config'));
     const server = await ManagedProcess.start({
@@ -63,7 +65,6 @@ export async function startCaddy(options: StartCaddyOptions = {}): Promise<Start
     });
     await waitUntilReady(server, async () => {
       await waitForHttpOk(`${adminUrl}/config/`, timeoutMs);
-      await loadBaseConfig(adminUrl, await renderCaddyBaseConfig(httpPort, adminListen));
       await waitForTcp('127.0.0.1', httpPort, timeoutMs);
     });
     const stop = async (): Promise<void> => {
@@ -74,16 +75,5 @@ export async function startCaddy(options: StartCaddyOptions = {}): Promise<Start
   } catch (error) {
     await removeTempDir(stateDir);
     throw error;
-  }
-}
-
-async function loadBaseConfig(adminUrl: string, config: string): Promise<void> {
-  const response = await fetch(`${adminUrl}/load`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: config,
-  });
-  if (!response.ok) {
-    throw new Error(`Caddy rejected the base config: HTTP ${response.status} ${await response.text()}`);
   }
 }
