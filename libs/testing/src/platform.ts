@@ -143,3 +143,21 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     throw new Error(`The platform did not start: ${(error as Error).message}\n${outputs.join('\n')}`);
   }
 }
+
+/**
+ * A platform for the tests of one `describe`: started before them and stopped after them. Returns a getter,
+ * since the platform exists only once the suite's `beforeAll` has run.
+ */
+export function platformForSuite(options: StartPlatformOptions = {}): () => Platform {
+  let platform: Platform | undefined;
+  beforeAll(async () => {
+    platform = await startPlatform(options);
+  }, 180_000);
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+  return () => {
+    if (!platform) throw new Error('The suite platform is not running: use it inside a test or hook.');
+    return platform;
+  };
+}

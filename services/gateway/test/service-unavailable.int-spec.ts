@@ -1,4 +1,4 @@
-import { Platform, signUp, startPlatform } from '@slipway/testing';
+import { platformForSuite, signUp } from '@slipway/testing';
 
 interface Problem {
   status: number;
@@ -8,19 +8,11 @@ interface Problem {
 
 // The gateway alone: the apps service behind its queries is not running at all.
 describe('gateway with a service down', () => {
-  let platform: Platform;
-
-  beforeAll(async () => {
-    platform = await startPlatform({ services: ['gateway'] });
-  }, 180_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
+  const platform = platformForSuite({ services: ['gateway'] });
 
   it('answers a query to a service that is not running with 503 problem+json naming what is missing', async () => {
-    const user = await signUp(platform.gatewayUrl);
-    const response = await fetch(`${platform.gatewayUrl}/api/v1/apps`, { headers: user.headers });
+    const user = await signUp(platform().gatewayUrl);
+    const response = await fetch(`${platform().gatewayUrl}/api/v1/apps`, { headers: user.headers });
     expect(response.status).toBe(503);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     const problem = (await response.json()) as Problem;

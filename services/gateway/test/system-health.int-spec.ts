@@ -1,20 +1,12 @@
 import { ServiceHealthDto, ServiceName, SystemHealthDto } from '@slipway/contracts';
-import { Platform, startPlatform, waitFor } from '@slipway/testing';
+import { platformForSuite, waitFor } from '@slipway/testing';
 
 // The platform's health comes from heartbeats of the real services, with their real dependencies.
 describe('platform health from heartbeats', () => {
-  let platform: Platform;
-
-  beforeAll(async () => {
-    platform = await startPlatform();
-  }, 180_000);
-
-  afterAll(async () => {
-    await platform?.stop();
-  }, 60_000);
+  const platform = platformForSuite();
 
   async function health(): Promise<SystemHealthDto> {
-    const response = await fetch(`${platform.gatewayUrl}/api/v1/system/health`);
+    const response = await fetch(`${platform().gatewayUrl}/api/v1/system/health`);
     expect(response.status).toBe(200);
     return (await response.json()) as SystemHealthDto;
   }
@@ -62,27 +54,27 @@ describe('platform health from heartbeats', () => {
 
   it('shows a crashed service as down within 15 s, and up again once it is back', async () => {
     await waitForStatus('logs', 'up', 20_000);
-    await platform.killService('logs');
+    await platform().killService('logs');
 
     const down = await waitForStatus('logs', 'down', 15_000);
     expect(down.lastSeenAt).not.toBeNull();
     expect((await health()).status).toBe('degraded');
 
-    await platform.startService('logs');
+    await platform().startService('logs');
     await waitForStatus('logs', 'up', 20_000);
   });
 
   it('marks a service degraded, naming the dependency, when Caddy stops answering', async () => {
-    await platform.caddy.stop();
+    await platform().caddy.stop();
     const runtime = await waitForStatus('runtime', 'degraded', 15_000);
     expect(runtime.dependencies).toContainEqual(expect.objectContaining({ name: 'caddy', status: 'down' }));
-    const runtimeReady = await fetch(`${platform.services.get('runtime')?.httpUrl}/health/ready`);
+    const runtimeReady = await fetch(`${platform().services.get('runtime')?.httpUrl}/health/ready`);
     expect(runtimeReady.status).toBe(503);
   });
 
   it('stops a service gracefully on SIGTERM: it exits 0 after closing its connections', async () => {
-    const builder = platform.services.get('builder');
-    await platform.stopService('builder');
+    const builder = platform().services.get('builder');
+    await platform().stopService('builder');
     expect(await builder?.process.waitForExit()).toEqual({ code: 0, signal: null });
     await waitForStatus('builder', 'down', 15_000);
   });
