@@ -11,6 +11,12 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
 const CONTENT_LENGTH = /\r\ncontent-length:\s*(\d+)/i;
 const CONNECTION_CLOSE = /\r\nconnection:\s*close/i;
+/**
+ * A connection idle this long is closed rather than reused: Node's HTTP server closes idle connections
+ * after 5 s (keepAliveTimeout), and a GET written just as it does so fails with ECONNRESET. Clients such as
+ * undici close theirs first for the same reason.
+ */
+const MAX_IDLE_MS = 4000;
 
 interface PendingGet {
   resolve: (outcome: GetOutcome) => void;
@@ -25,6 +31,8 @@ class Connection {
   private bytes = 0;
   private closeAfter = false;
   private pending: PendingGet | undefined;
+  /** When the last answer ended (performance.now()). */
+  idleSince = performance.now();
 
   constructor(
     private readonly socket: Socket,
@@ -87,8 +95,12 @@ class Connection {
     if (!pending) return;
     clearTimeout(pending.timer);
     pending.resolve(outcome);
-    if (this.closeAfter) this.socket.destroy();
-    else this.onIdle(this);
+    if (this.closeAfter) {
+      this.socket.destroy();
+    } else {
+      this.idleSince = performance.now();
+      this.onIdle(this);
+    }
   }
 
   private fail(reason: string): void {
@@ -145,7 +157,12 @@ export class KeepAliveGetClient {
   }
 
   private connection(): Promise<Connection> {
-    const connection = this.idle.pop();
+    let connection = this.idle.pop();
+    while (connection && performance.now() - connection.idleSince > MAX_IDLE_MS) {
+      // Its 'close' event takes it out of the count; the next idle one (or a new one) serves this GET.
+      connection.destroy();
+      connection = this.idle.pop();
+    }
     if (connection) return Promise.resolve(connection);
     if (this.open >= this.maxConnections) {
       return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
