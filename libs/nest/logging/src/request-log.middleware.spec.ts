@@ -73,7 +73,7 @@ describe('RequestLogMiddleware', () => {
     expect(JSON.stringify(lines)).not.toContain('sk-live-123');
   });
 
-  it('logs server errors as errors and requests the client gave up on as warnings', () => {
+  it('logs server errors as errors and notes requests the client left before the answer', () => {
     const { lines, middleware, request, response, finish } = setUp();
     const failed = response();
     middleware.use(request('/api/v1/apps'), failed, () => undefined);
@@ -84,7 +84,7 @@ describe('RequestLogMiddleware', () => {
 
     expect(lines.map(({ level, message, object }) => [level, message, object['res']])).toEqual([
       ['error', 'request completed', { statusCode: 503 }],
-      ['warn', 'request aborted', { statusCode: 200 }],
+      ['info', 'request aborted', { statusCode: 200 }],
     ]);
   });
 

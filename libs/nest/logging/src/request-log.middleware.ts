@@ -28,7 +28,8 @@ export class RequestLogMiddleware implements NestMiddleware {
       done = true;
       const aborted = !response.writableFinished;
       const status = response.statusCode;
-      const level = status >= 500 ? 'error' : aborted ? 'warn' : 'info';
+      // A client leaving early (a closed tab ends a live log stream) is routine, not a warning.
+      const level = status >= 500 ? 'error' : 'info';
       const pino = this.logger.logger;
       if (!pino.isLevelEnabled(level)) return;
       pino[level](
