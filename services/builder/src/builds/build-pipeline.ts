@@ -70,12 +70,19 @@ export class BuildPipeline {
       this.config.BUILD_WORK_DIR || join(tmpdir(), 'slipway-builds'),
       request.deploymentId,
     );
-    await rm(workspace, { recursive: true, force: true });
-    await mkdir(workspace, { recursive: true });
+    if ((await mkdir(workspace, { recursive: true })) === undefined) {
+      // Left by an attempt that did not finish (a crash, a redelivery): start from nothing.
+      await rm(workspace, { recursive: true, force: true });
+      await mkdir(workspace, { recursive: true });
+    }
+    // The git commit is read while the image builds; it is part of the result, so the build waits for it.
+    let sourceRecorded: Promise<void> = Promise.resolve();
     try {
       const sourceDir = join(workspace, 'source');
       await hooks.onStage('clone');
-      await this.fetchSource(request, sourceDir, workspace, hooks, secrets);
+      ({ sourceRecorded } = await this.fetchSource(request, sourceDir, workspace, hooks, secrets));
+      // Handled here too: it may fail while the image builds, before anything awaits it.
+      sourceRecorded.catch(() => undefined);
       this.throwIfAborted(hooks.signal);
 
       await hooks.onStage('detect');
@@ -103,6 +110,7 @@ export class BuildPipeline {
         onStage: (stage) => void hooks.onStage(stage),
         onOutput: (stage, text, stream) => hooks.log.write(stage, text, stream),
       });
+      await sourceRecorded;
       await hooks.onStage('export');
       hooks.log.write('export', `Image ${imageTag} (${(result.sizeBytes / 1024 / 1024).toFixed(1)} MB)`);
       return {
@@ -115,6 +123,7 @@ export class BuildPipeline {
     } catch (error) {
       throw this.explain(error, hooks.signal);
     } finally {
+      await sourceRecorded.catch(() => undefined);
       await rm(workspace, { recursive: true, force: true });
     }
   }
@@ -125,7 +134,7 @@ export class BuildPipeline {
     workspace: string,
     hooks: PipelineHooks,
     secrets: SecretBox,
-  ): Promise<void> {
+  ): Promise<{ sourceRecorded: Promise<void> }> {
     const { source } = request;
     if (source.kind === 'git') {
       if (!source.repoUrl) throw new BuildFailure('The app has no repository URL to build from.', 'clone');
@@ -143,8 +152,8 @@ export class BuildPipeline {
         allowLocal: this.config.ALLOW_LOCAL_SOURCES,
         onLog: (line) => hooks.log.write('clone', line),
       });
-      await hooks.onSource({ commitSha: cloned.commitSha, commitMessage: cloned.commitMessage });
-      return;
+      // Wrapped: an async function returning the promise itself would wait for it.
+      return { sourceRecorded: cloned.commit.then((commit) => hooks.onSource(commit)) };
     }
     if (!source.archiveObject) throw new BuildFailure('The deployment names no uploaded archive.', 'clone');
     const archivePath = join(workspace, 'source.archive');
@@ -162,6 +171,7 @@ export class BuildPipeline {
       `Unpacked ${extracted.files} files (${(extracted.bytes / 1024).toFixed(0)} KiB)`,
     );
     await hooks.onSource({ commitSha: null, commitMessage: null });
+    return { sourceRecorded: Promise.resolve() };
   }
 
   private async plan(

@@ -7,7 +7,7 @@ import { makeTempDir, removeTempDir } from '@slipway/testing';
 
 import { simpleGit } from 'simple-git';
 
-import { fetchGitSource, FetchGitSourceOptions, gitEnvironment } from '../../src/sources/git-source';
+import { fetchGitSource, FetchGitSourceOptions, GitCommit, gitEnvironment } from '../../src/sources/git-source';
 import { SourceError } from '../../src/sources/source-error';
 import { bareCopy, commitFiles, git, initRepo, readAllFiles } from './git-fixtures';
 import { GitHttpServer, startGitHttpServer, startSilentServer } from './git-http-server';
@@ -79,13 +79,14 @@ describe('fetchGitSource', () => {
     };
   }
 
+  /** A fetch that must succeed, with its commit read (the checkout is in place before that). */
   async function fetchInto(
     target: string,
     options: Partial<FetchGitSourceOptions>,
-  ): Promise<{ result: Awaited<ReturnType<typeof fetchGitSource>>; logs: string[] }> {
+  ): Promise<{ result: { bytes: number } & GitCommit; logs: string[] }> {
     const logs: string[] = [];
-    const result = await fetchGitSource(fetchOptions(target, options, logs));
-    return { result, logs };
+    const fetched = await fetchGitSource(fetchOptions(target, options, logs));
+    return { result: { bytes: fetched.bytes, ...(await fetched.commit) }, logs };
   }
 
   /** Runs a fetch that must fail; returns the error and the log lines. */
@@ -106,8 +107,14 @@ describe('fetchGitSource', () => {
 
   describe('a public repository over file:// (allowLocal)', () => {
     it('checks out the default branch and returns its commit, subject and size, without .git', async () => {
-      const { target } = await newWorkspace();
-      const { result, logs } = await fetchInto(target, {});
+      const { workspace, target } = await newWorkspace();
+      const logs: string[] = [];
+      const fetched = await fetchGitSource(fetchOptions(target, {}, logs));
+      // The checkout is complete and without .git when the fetch returns, before its commit is read.
+      expect((await readdir(target)).sort()).toEqual(['bin', 'docs', 'index.js', 'package.json', 'public']);
+      const result = { bytes: fetched.bytes, ...(await fetched.commit) };
+      // Once the commit is read, the moved-aside .git is gone: nothing is left beside the checkout.
+      expect(await readdir(workspace)).toEqual(['source']);
 
       expect(result.commitSha).toBe(commits.about);
       expect(result.commitMessage).toBe('Add the about page');
