@@ -72,4 +72,49 @@ describe('AccessTokensService', () => {
     );
     expect(await service().verify(foreign)).toEqual({ problem: 'The access token is not valid.' });
   });
+
+  describe('remembering verified tokens', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('checks the signature of a token once, and answers later requests with the same claims', async () => {
+      const jwt = new JwtService({ secret: SECRET });
+      const tokens = new AccessTokensService(
+        jwt,
+        Object.assign(new GatewayConfig(), { AUTH_JWT_SECRET: SECRET, AUTH_ACCESS_TOKEN_TTL_SECONDS: 900 }),
+      );
+      const { accessToken } = await tokens.issue(claims);
+      const verifyAsync = jest.spyOn(jwt, 'verifyAsync');
+      const first = await tokens.verify(accessToken);
+      const second = await tokens.verify(accessToken);
+      expect(second).toEqual(first);
+      expect(second).toEqual({ claims: expect.objectContaining(claims) });
+      expect(verifyAsync).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses a remembered token once it has expired', async () => {
+      jest.useFakeTimers({ now: new Date('2026-11-29T12:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
+      const tokens = service(SECRET, 60);
+      const { accessToken } = await tokens.issue(claims);
+      expect(await tokens.verify(accessToken)).toEqual({ claims: expect.objectContaining(claims) });
+      jest.setSystemTime(new Date('2026-11-29T12:00:59Z'));
+      expect(await tokens.verify(accessToken)).toEqual({ claims: expect.objectContaining(claims) });
+      jest.setSystemTime(new Date('2026-11-29T12:01:00Z'));
+      expect(await tokens.verify(accessToken)).toEqual({
+        problem: 'The access token has expired. Get a new one with POST /api/v1/auth/refresh.',
+      });
+    });
+
+    it('verifies a token that differs from a remembered one in full, and refuses a forged signature', async () => {
+      const tokens = service();
+      const { accessToken } = await tokens.issue(claims);
+      await tokens.verify(accessToken);
+      const [head, payload] = accessToken.split('.');
+      const forgedPayload = base64url({
+        ...(JSON.parse(Buffer.from(payload as string, 'base64url').toString()) as object),
+        sub: '665f1c2e9b1d4a00ffffffff',
+      });
+      const forged = `${head}.${forgedPayload}.${accessToken.split('.')[2]}`;
+      expect(await tokens.verify(forged)).toEqual({ problem: 'The access token is not valid.' });
+    });
+  });
 });
