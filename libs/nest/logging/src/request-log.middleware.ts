@@ -1,5 +1,6 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { inActiveTrace } from '@slipway/nest-telemetry';
 import { PinoLogger } from 'nestjs-pino';
 import { redactUrl } from './redaction';
 
@@ -23,7 +24,8 @@ export class RequestLogMiddleware implements NestMiddleware {
     if (UNLOGGED_PATH.test(url)) return next();
     const started = performance.now();
     let done = false;
-    const log = () => {
+    // Run when the response ends, from a socket event: in the request's trace, so the line carries its id.
+    const log = inActiveTrace(() => {
       if (done) return;
       done = true;
       const aborted = !response.writableFinished;
@@ -45,7 +47,7 @@ export class RequestLogMiddleware implements NestMiddleware {
         },
         aborted ? 'request aborted' : 'request completed',
       );
-    };
+    });
     response.once('finish', log);
     response.once('close', log);
     next();

@@ -1,3 +1,4 @@
 export * from './tracing';
+export * from './http-server-spans';
 export * from './metrics';
 export * from './telemetry.module';

@@ -1,7 +1,7 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { activeTraceId } from '@slipway/nest-telemetry';
+import { activeTraceId, httpServerSpans } from '@slipway/nest-telemetry';
 import type { NextFunction, Request, Response } from 'express';
 import { corsOrigins, GatewayConfig } from '../config/gateway.config';
 import { keepRawBodyOfWebhooks } from '../hooks/raw-body';
@@ -18,6 +18,8 @@ export function configureHttp(nestApp: INestApplication, config: GatewayConfig):
   // No client sends If-None-Match to the API, so hashing every JSON body for an ETag was pure cost.
   app.set('etag', false);
   if (config.TRUST_PROXY_HOPS > 0) app.set('trust proxy', config.TRUST_PROXY_HOPS);
+  // First, so everything after it (and every NATS message it leads to) runs in the request's trace.
+  app.use(httpServerSpans());
   app.use(securityHeaders());
   // Only the configured origins get CORS headers; the portal itself is same-origin and needs none.
   // No credentials: the API authenticates with bearer tokens, never cookies.
