@@ -115,7 +115,11 @@ async function benchAppList(): Promise<void> {
     }
     const port = Number(new URL(platform.gatewayUrl).port);
     const path = '/api/v1/apps';
-    const client = new KeepAliveGetClient(port, path, user.headers);
+    // As a dashboard polls: browsers and Node's fetch send Accept-Encoding, so the page comes back gzipped.
+    const client = new KeepAliveGetClient(port, path, {
+      ...user.headers,
+      'accept-encoding': 'gzip, deflate',
+    });
     /** Sends at LIST_RATE_PER_SECOND for `seconds`, open loop; latency counts from when each request was due. */
     const steadyLoad = async (seconds: number) => {
       const latencies: number[] = [];

@@ -1,6 +1,8 @@
 import { AppDto, AppListDto, QuerySubjects } from '@slipway/contracts';
 import { nestRpcRequest, Platform, signUp, SignedInUser, startPlatform, waitFor } from '@slipway/testing';
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 
 // A cache time far longer than the test, so only forgetting can make a change visible.
 describe('app lists answered from memory (real gateway, apps service, NATS, FerretDB)', () => {
@@ -22,6 +24,54 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
     return { status: 200, names: ((await response.json()) as AppListDto).items.map((app) => app.name) };
   };
   const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+
+  /** A GET with exactly these headers (fetch would add Accept-Encoding and undo the gzip itself). */
+  const rawList = (acceptEncoding: string | undefined) =>
+    new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      const headers: Record<string, string> = { ...user.headers };
+      if (acceptEncoding !== undefined) headers['accept-encoding'] = acceptEncoding;
+      const request = httpRequest(`${platform.gatewayUrl}/api/v1/apps`, { headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+        );
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  it('sends the list gzipped to a client that accepts gzip, and plain to one that does not', async () => {
+    const name = uniqueName('zipped');
+    const created = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...user.headers },
+      body: JSON.stringify({ name, image: 'nginx:1.27' }),
+    });
+    expect(created.status).toBe(201);
+
+    const plain = await rawList(undefined);
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(plain.headers['vary']).toBe('Accept-Encoding');
+    expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+    const list = JSON.parse(plain.body.toString('utf8')) as AppListDto;
+    expect(list.items.map((app) => app.name)).toContain(name);
+
+    for (const accepted of ['gzip, deflate, br', 'gzip']) {
+      const zipped = await rawList(accepted);
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers['vary']).toBe('Accept-Encoding');
+      expect(zipped.body.length).toBeLessThan(plain.body.length);
+      expect(gunzipSync(zipped.body).toString('utf8')).toBe(plain.body.toString('utf8'));
+    }
+    // Refused (q=0) or not offered: plain.
+    for (const refused of ['gzip;q=0', 'deflate', 'identity']) {
+      expect((await rawList(refused)).headers['content-encoding']).toBeUndefined();
+    }
+  });
 
   it('shows an app created through this gateway in the very next list', async () => {
     expect((await list()).status).toBe(200);

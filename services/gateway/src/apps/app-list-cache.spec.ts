@@ -1,6 +1,7 @@
 import { AppListDto } from '@slipway/contracts';
 import { NatsConnectionProvider } from '@slipway/nest-messaging';
 import { GatewayConfig } from '../config/gateway.config';
+import { gunzipSync } from 'node:zlib';
 import { AppListCache } from './app-list-cache';
 
 const actor = { userId: 'user-1', role: 'user' as const };
@@ -97,4 +98,24 @@ describe('AppListCache', () => {
     await cache.pageJson(actor, {}, load);
     expect(load).toHaveBeenCalledTimes(2);
   });
+
+  it('gzips a remembered page once and sends the same bytes to every caller that accepts gzip', async () => {
+    const cache = cacheFor(60_000);
+    const load = jest.fn().mockResolvedValue(page('zipped'));
+    const first = await cache.pageGzipped(actor, {}, load);
+    const second = await cache.pageGzipped(actor, {}, load);
+    expect(second).toBe(first);
+    expect(gunzipSync(first).toString('utf8')).toBe(json('zipped'));
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('zipped'));
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets the gzipped page with the page after a change', async () => {
+    const cache = cacheFor(60_000);
+    const load = jest.fn().mockResolvedValueOnce(page('old')).mockResolvedValueOnce(page('new'));
+    await cache.pageGzipped(actor, {}, load);
+    cache.forgetAll();
+    expect(gunzipSync(await cache.pageGzipped(actor, {}, load)).toString('utf8')).toBe(json('new'));
+  });
 });
+

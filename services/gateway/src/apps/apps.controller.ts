@@ -13,7 +13,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   Actor,
   AppDto,
@@ -81,12 +81,24 @@ export class AppsController {
 
   @Get()
   @ApiOperation({ summary: 'List your apps (all apps for an admin), newest first' })
-  // The body is an AppListDto already serialised (and possibly remembered) by the list cache.
-  @Header('Content-Type', 'application/json; charset=utf-8')
-  list(@CurrentActor() actor: Actor, @Query() page: PageParams): Promise<string> {
-    return this.listCache.pageJson(actor, page, () =>
-      this.rpc.request<AppListDto>(QuerySubjects.AppsList, { actor, ...page }),
-    );
+  @ApiOkResponse({ description: 'A page of apps (AppListDto), gzipped when the request accepts gzip.' })
+  // The body is an AppListDto already serialised (and possibly remembered, plain and gzipped) by the list cache.
+  async list(
+    @CurrentActor() actor: Actor,
+    @Query() page: PageParams,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const load = () => this.rpc.request<AppListDto>(QuerySubjects.AppsList, { actor, ...page });
+    response.setHeader('Content-Type', 'application/json; charset=utf-8');
+    response.setHeader('Vary', 'Accept-Encoding');
+    if (request.acceptsEncodings('gzip', 'identity') === 'gzip') {
+      const body = await this.listCache.pageGzipped(actor, page, load);
+      response.setHeader('Content-Encoding', 'gzip');
+      response.end(body);
+      return;
+    }
+    response.end(await this.listCache.pageJson(actor, page, load));
   }
 
   @Get(':id')
