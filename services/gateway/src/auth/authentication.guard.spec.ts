@@ -26,6 +26,10 @@ class Routes {
   adminOnly(): void {}
 }
 
+/** The same handlers, under a controller that is admin-only as a whole. */
+@AdminOnly()
+class AdminRoutes extends Routes {}
+
 type Route = keyof Routes;
 
 const SESSION: Authentication = { via: 'session', actor: { userId: 'u1', role: 'user' }, sessionId: 's1' };
@@ -48,7 +52,10 @@ function setUp(credentials: Record<string, Authentication>) {
   } as unknown as FailedAuthenticationLimiter;
   const guard = new AuthenticationGuard(new Reflector(), authenticator, limiter);
 
-  const run = async (route: Route, options: { method?: string; token?: string; path?: string } = {}) => {
+  const run = async (
+    route: Route,
+    options: { method?: string; token?: string; path?: string; controller?: typeof Routes } = {},
+  ) => {
     const headers: Record<string, string> = {};
     const response = { setHeader: (name: string, value: string) => (headers[name] = value) };
     const request = {
@@ -59,7 +66,7 @@ function setUp(credentials: Record<string, Authentication>) {
     const context = {
       getType: () => 'http',
       getHandler: () => Routes.prototype[route],
-      getClass: () => Routes,
+      getClass: () => options.controller ?? Routes,
       switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
     } as unknown as ExecutionContext;
     const allowed = await guard.canActivate(context);
@@ -131,5 +138,13 @@ describe('AuthenticationGuard', () => {
     );
     await expect(run('adminOnly', { token: 'reader' })).rejects.toThrow('API tokens cannot be used here');
     expect((await run('adminOnly', { token: 'admin' })).allowed).toBe(true);
+  });
+
+  it("applies each controller's decorators to a handler it shares with another controller", async () => {
+    expect((await run('plain', { token: 'session' })).allowed).toBe(true);
+    await expect(run('plain', { token: 'session', controller: AdminRoutes })).rejects.toThrow(
+      'Only Slipway administrators can do this.',
+    );
+    expect((await run('plain', { token: 'session' })).allowed).toBe(true);
   });
 });

@@ -23,6 +23,15 @@ function bearerOf(request: VerifiedRequest): string | undefined {
   return match?.[1] ?? '';
 }
 
+/** What a route demands of its caller, read from its decorators once per route. */
+interface RoutePolicy {
+  isPublic: boolean;
+  adminOnly: boolean;
+  sessionOnly: boolean;
+  /** For API tokens; null: the read or write scope of the request's method. */
+  requiredScopes: ApiTokenScope[] | null;
+}
+
 /**
  * Global guard: every route under /api/v1 needs `Authorization: Bearer <access token or API token>` unless
  * it is marked `@PublicRoute()`. Then it applies `@AdminOnly()`, `@SessionOnly()` and, for API tokens,
@@ -30,6 +39,9 @@ function bearerOf(request: VerifiedRequest): string | undefined {
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
+  /** Per controller and handler: decorators never change after start-up, and reading them per request cost. */
+  private readonly policies = new WeakMap<object, WeakMap<object, RoutePolicy>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
@@ -41,11 +53,10 @@ export class AuthenticationGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<VerifiedRequest>();
     // Probes and metrics live outside the API and are never guarded.
     if (!API_PATH.test(request.path)) return true;
-    const targets = [context.getHandler(), context.getClass()];
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) ?? false;
+    const policy = this.policyOf(context);
 
     // Public routes never look at credentials: a stale token must not break sign-in or the status page.
-    if (isPublic) return true;
+    if (policy.isPublic) return true;
 
     const credential = bearerOf(request);
     if (credential === undefined) {
@@ -62,23 +73,42 @@ export class AuthenticationGuard implements CanActivate {
     }
     request.actor = authentication.actor;
     request.authentication = authentication;
-    this.authorize(context, authentication);
+    this.authorize(context, policy, authentication);
     return true;
   }
 
-  private authorize(context: ExecutionContext, authentication: Authentication): void {
-    const targets = [context.getHandler(), context.getClass()];
-    const adminOnly = this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) ?? false;
-    const sessionOnly =
-      adminOnly || (this.reflector.getAllAndOverride<boolean>(SESSION_ONLY, targets) ?? false);
+  private policyOf(context: ExecutionContext): RoutePolicy {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let ofController = this.policies.get(controller);
+    if (!ofController) {
+      ofController = new WeakMap();
+      this.policies.set(controller, ofController);
+    }
+    let policy = ofController.get(handler);
+    if (!policy) {
+      const targets = [handler, controller];
+      const read = <T>(key: string) => this.reflector.getAllAndOverride<T>(key, targets);
+      const adminOnly = read<boolean>(ADMIN_ONLY) ?? false;
+      policy = {
+        isPublic: read<boolean>(PUBLIC_ROUTE) ?? false,
+        adminOnly,
+        sessionOnly: adminOnly || (read<boolean>(SESSION_ONLY) ?? false),
+        requiredScopes: read<ApiTokenScope[]>(REQUIRED_SCOPES) ?? null,
+      };
+      ofController.set(handler, policy);
+    }
+    return policy;
+  }
+
+  private authorize(context: ExecutionContext, policy: RoutePolicy, authentication: Authentication): void {
+    const { adminOnly, sessionOnly } = policy;
     if (authentication.via === 'api-token') {
       if (sessionOnly) {
         throw new ForbiddenException('API tokens cannot be used here: sign in with your password instead.');
       }
       const method = context.switchToHttp().getRequest<VerifiedRequest>().method;
-      const required = this.reflector.getAllAndOverride<ApiTokenScope[]>(REQUIRED_SCOPES, targets) ?? [
-        defaultScopeFor(method),
-      ];
+      const required = policy.requiredScopes ?? [defaultScopeFor(method)];
       const missing = required.filter((scope) => !authentication.scopes.includes(scope));
       if (missing.length > 0) {
         throw new ForbiddenException(
