@@ -2,9 +2,9 @@ import {
   BuildDto,
   DeploymentDto,
   DeploymentStatusDto,
-  DeploymentTransitionedEvent,
   EventSubjects,
   QuerySubjects,
+  ReleaseProgressedEvent,
 } from '@slipway/contracts';
 import {
   CollectedSpan,
@@ -278,15 +278,17 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
       async () =>
         (await call<DeploymentStatusDto>('GET', `/deployments/${first.id}/status`)).state === 'running',
     );
-    // The URL is polled from the moment the deployment is releasing (heard on the bus, which costs nothing),
-    // not through the whole build: 50 polls a second through Caddy to the old release would take CPU from
-    // the build on 2 cores, and the direct side is not polled before its `docker run` either.
+    // The URL is polled from the moment the new release's container has started (the runtime's
+    // `release.progressed.v1` "health-check" stage, heard on the bus, which costs nothing), as the direct side
+    // is polled from when `docker run` returns: polling through the whole build and the container's start, 50
+    // times a second through Caddy to the old release, took CPU from both on 2 cores (the bench process
+    // itself used ~220 ms of CPU per deploy), and the direct side is not polled before its container runs.
     const nats = await connect({ servers: platform.nats.url });
-    const releasing = new Set<string>();
-    nats.subscribe(EventSubjects.DeploymentTransitioned, {
+    const started = new Set<string>();
+    nats.subscribe(EventSubjects.ReleaseProgressed, {
       callback: (_error, message) => {
-        const event = JSONCodec<DeploymentTransitionedEvent>().decode(message.data);
-        if (event.to === 'releasing') releasing.add(event.deploymentId);
+        const event = JSONCodec<ReleaseProgressedEvent>().decode(message.data);
+        if (event.stage === 'health-check') started.add(event.deploymentId);
       },
     });
     const redeploy = async (mark: string) => {
@@ -294,7 +296,7 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
       await git('commit', '-qam', mark);
       const startedAt = performance.now();
       const deployment = await call<DeploymentDto>('POST', `/apps/${app.id}/deployments`, {});
-      await until(async () => releasing.has(deployment.id), 180_000, 5);
+      await until(async () => started.has(deployment.id), 180_000, 5);
       await until(
         async () =>
           (await get(platform.caddy.httpPort, '/', { Host: `${name}.localhost` }, false)).body === mark,
