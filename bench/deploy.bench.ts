@@ -285,18 +285,32 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
     // itself used ~220 ms of CPU per deploy), and the direct side is not polled before its container runs.
     const nats = await connect({ servers: platform.nats.url });
     const started = new Set<string>();
+    /** Woken by the event rather than polling for it, so waiting costs no CPU either. */
+    const waiting = new Map<string, () => void>();
     nats.subscribe(EventSubjects.ReleaseProgressed, {
       callback: (_error, message) => {
         const event = JSONCodec<ReleaseProgressedEvent>().decode(message.data);
-        if (event.stage === 'health-check') started.add(event.deploymentId);
+        if (event.stage !== 'health-check') return;
+        started.add(event.deploymentId);
+        waiting.get(event.deploymentId)?.();
       },
     });
+    const containerStarted = (deploymentId: string) =>
+      new Promise<void>((resolve, reject) => {
+        if (started.has(deploymentId)) return resolve();
+        const timer = setTimeout(() => reject(new Error(`${deploymentId} never started a container`)), 180_000);
+        waiting.set(deploymentId, () => {
+          clearTimeout(timer);
+          waiting.delete(deploymentId);
+          resolve();
+        });
+      });
     const redeploy = async (mark: string) => {
       await writeFile(join(repo, 'server.js'), SERVER(mark));
       await git('commit', '-qam', mark);
       const startedAt = performance.now();
       const deployment = await call<DeploymentDto>('POST', `/apps/${app.id}/deployments`, {});
-      await until(async () => started.has(deployment.id), 180_000, 5);
+      await containerStarted(deployment.id);
       await until(
         async () =>
           (await get(platform.caddy.httpPort, '/', { Host: `${name}.localhost` }, false)).body === mark,
