@@ -298,7 +298,10 @@ async function startDeployFixture(extraEnv: Record<string, string> = {}): Promis
     const containerStarted = (deploymentId: string) =>
       new Promise<void>((resolve, reject) => {
         if (started.has(deploymentId)) return resolve();
-        const timer = setTimeout(() => reject(new Error(`${deploymentId} never started a container`)), 180_000);
+        const timer = setTimeout(
+          () => reject(new Error(`${deploymentId} never started a container`)),
+          180_000,
+        );
         waiting.set(deploymentId, () => {
           clearTimeout(timer);
           waiting.delete(deploymentId);
@@ -432,7 +435,9 @@ async function benchDeployToFirst200(): Promise<void> {
     // Each Slipway round and the direct round right after it ran under about the same load on the host;
     // the per-round ratios show how far apart single rounds are (0.95-1.68 in one run here).
     const pairRatios = viaPlatform.map((ms, round) => ms / (direct[round] ?? Number.NaN));
-    console.log(`ratio per round (Slipway / direct right after): ${pairRatios.map((r) => r.toFixed(2)).join(', ')}`);
+    console.log(
+      `ratio per round (Slipway / direct right after): ${pairRatios.map((r) => r.toFixed(2)).join(', ')}`,
+    );
     console.log(
       `ratio: median of the rounds' ratios ${percentile(pairRatios, 50).toFixed(2)}, ` +
         `median/median ${ratio.toFixed(2)} (target ≤ 1.15)`,
@@ -464,7 +469,9 @@ async function benchDeployTrace(): Promise<void> {
           .spans()
           .find(
             (span) =>
-              span.service === 'slipway-gateway' && span.name === 'POST' && span.startMs >= startedAtEpoch,
+              span.service === 'slipway-gateway' &&
+              span.name === 'POST /api/v1/apps/:id/deployments' &&
+              span.startMs >= startedAtEpoch,
           );
         return post !== undefined;
       });
