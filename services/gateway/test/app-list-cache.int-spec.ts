@@ -24,6 +24,13 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
     return { status: 200, names: ((await response.json()) as AppListDto).items.map((app) => app.name) };
   };
   const uniqueName = (prefix: string) => `${prefix}-${randomBytes(3).toString('hex')}`;
+  /** POST /apps through this gateway; the status says whether it was accepted. */
+  const createApp = (name: string) =>
+    fetch(`${platform.gatewayUrl}/api/v1/apps`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...user.headers },
+      body: JSON.stringify({ name, image: 'nginx:1.27' }),
+    });
 
   /** A GET with exactly these headers (fetch would add Accept-Encoding and undo the gzip itself). */
   const rawList = (acceptEncoding: string | undefined) =>
@@ -34,7 +41,11 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: response.headers,
+            body: Buffer.concat(chunks),
+          }),
         );
       });
       request.on('error', reject);
@@ -43,12 +54,7 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
 
   it('sends the list gzipped to a client that accepts gzip, and plain to one that does not', async () => {
     const name = uniqueName('zipped');
-    const created = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...user.headers },
-      body: JSON.stringify({ name, image: 'nginx:1.27' }),
-    });
-    expect(created.status).toBe(201);
+    expect((await createApp(name)).status).toBe(201);
 
     const plain = await rawList(undefined);
     expect(plain.status).toBe(200);
@@ -76,12 +82,7 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
   it('shows an app created through this gateway in the very next list', async () => {
     expect((await list()).status).toBe(200);
     const name = uniqueName('direct');
-    const created = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...user.headers },
-      body: JSON.stringify({ name, image: 'nginx:1.27' }),
-    });
-    expect(created.status).toBe(201);
+    expect((await createApp(name)).status).toBe(201);
     expect((await list()).names).toContain(name);
   });
 
@@ -108,11 +109,7 @@ describe('app lists answered from memory (real gateway, apps service, NATS, Ferr
     try {
       // The apps service is gone, yet the list still answers: it comes from memory.
       expect(await list()).toEqual(cached);
-      const write = await fetch(`${platform.gatewayUrl}/api/v1/apps`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...user.headers },
-        body: JSON.stringify({ name: uniqueName('refused'), image: 'nginx:1.27' }),
-      });
+      const write = await createApp(uniqueName('refused'));
       expect(write.status).toBe(503);
       // After the write the gateway asks the apps service again, and says it is unavailable.
       expect((await list()).status).toBe(503);

@@ -7,7 +7,6 @@ type TracedRequest = IncomingMessage & {
   /** Set by Express once a route matched. */
   route?: { path?: unknown };
   baseUrl?: string;
-  originalUrl?: string;
 };
 type Middleware = (request: IncomingMessage, response: ServerResponse, next: () => void) => void;
 
