@@ -6,6 +6,7 @@ import { BaseServiceConfig, ConfigValidationError, loadConfig } from '@slipway/n
 import { RpcErrorFilter, RpcTracingInterceptor } from '@slipway/nest-messaging';
 import { shutdownTracing } from '@slipway/nest-telemetry';
 import { Logger } from 'nestjs-pino';
+import { StablePrototypeExpressAdapter } from './stable-prototype-express-adapter';
 import { readServiceVersion } from './version';
 
 export interface ServiceDefinition<T extends BaseServiceConfig> {
@@ -40,10 +41,14 @@ export async function bootstrapService<T extends BaseServiceConfig>(
   const { service, configType } = definition;
   const config = loadConfigOrExit(service, configType);
   const version = readServiceVersion();
-  const app = await NestFactory.create(definition.rootModule(config, version), {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create(
+    definition.rootModule(config, version),
+    new StablePrototypeExpressAdapter(),
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   const logger = app.get(Logger);
   app.useLogger(logger);
 

@@ -1,3 +1,4 @@
 export * from './service-core.module';
 export * from './version';
 export * from './bootstrap';
+export * from './stable-prototype-express-adapter';
