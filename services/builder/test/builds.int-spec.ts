@@ -173,10 +173,11 @@ describe('builder: from source to image', () => {
     expect(result.failed?.logTail.join('\n')).toMatch(/error/i);
   });
 
-  it("labels an app's own Dockerfile in one step and copies exactly the app's files", async () => {
+  it("labels an app's own Dockerfile in one step when Docker builds it, and copies exactly the app's files", async () => {
+    // The RUN makes it a build (a Dockerfile that runs no command is assembled, with no steps at all).
     const repo = await dockerfileRepo(
       'copies-all',
-      'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY . .\nCMD ["sh", "-c", "ls -A /app"]\n',
+      'FROM slipway-local/node:20-bookworm\nWORKDIR /app\nCOPY . .\nRUN test -f Dockerfile\nCMD ["sh", "-c", "ls -A /app"]\n',
     );
     const deploymentId = await builder.requestBuild('copies-all', { kind: 'git', repoUrl: repo });
     const result = await builder.result(deploymentId);

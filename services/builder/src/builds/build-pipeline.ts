@@ -106,6 +106,7 @@ export class BuildPipeline {
         cpuPercent: this.config.BUILD_CPU_PERCENT,
         instructionStages: plan.instructionStages,
         dependencyInstallStep: plan.dependencyInstallStep,
+        assembleWhenPossible: this.config.BUILD_ASSEMBLE_IMAGES,
         signal: hooks.signal,
         onStage: (stage) => void hooks.onStage(stage),
         onOutput: (stage, text, stream) => hooks.log.write(stage, text, stream),

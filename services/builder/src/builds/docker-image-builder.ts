@@ -9,6 +9,7 @@ import { join, posix, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import tarFs from 'tar-fs';
 import { parseDockerfile } from '../detection';
+import { AssemblyPlan, CopiedEntry, copiedEntries, packEntries, planImageAssembly } from './image-assembly';
 
 export type InstructionStage = 'setup' | 'install' | 'build' | 'export';
 
@@ -25,6 +26,8 @@ export interface ImageBuildRequest {
   instructionStages: InstructionStage[];
   /** 1-based instruction (as given) that installs dependencies: "Using cache" there is a cache hit. */
   dependencyInstallStep?: number;
+  /** Assemble the image without `docker build` when the Dockerfile runs no command (see image-assembly.ts). */
+  assembleWhenPossible?: boolean;
   signal: AbortSignal;
   onStage: (stage: BuildStage) => void;
   onOutput: (stage: BuildStage, text: string, stream: 'stdout' | 'stderr') => void;
@@ -80,6 +83,10 @@ export class DockerImageBuilder {
   async build(request: ImageBuildRequest): Promise<ImageBuildResult> {
     if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
     const dockerfileEntry = posix.normalize(request.dockerfilePath).replace(/^\.\//, '');
+    if (request.assembleWhenPossible) {
+      const assembled = await this.assembleIfPossible(request, dockerfileEntry);
+      if (assembled) return assembled;
+    }
     const labelled = await labelledDockerfile(request.contextDir, dockerfileEntry, request.labels);
     const steps = stepsWithLabel(request, labelled?.labelIndex);
     const context = tarFs.pack(request.contextDir, {
@@ -166,6 +173,88 @@ export class DockerImageBuilder {
     return { imageId, sizeBytes: image.Size, dependencyCacheHit };
   }
 
+  /**
+   * The image assembled from its base image, or nothing when `docker build` must make it: the Dockerfile
+   * runs a command or uses a form only a build understands, or the base image is not here, declares
+   * volumes or has ONBUILD triggers. A failure of Docker while assembling also leaves it to the build, which
+   * then reports in Docker's own words.
+   */
+  private async assembleIfPossible(
+    request: ImageBuildRequest,
+    dockerfileEntry: string,
+  ): Promise<ImageBuildResult | undefined> {
+    const started = Date.now();
+    const dockerfile = await readFile(join(request.contextDir, dockerfileEntry), 'utf8').catch(
+      () => undefined,
+    );
+    const decision = dockerfile === undefined ? undefined : planImageAssembly(dockerfile);
+    if (!decision || 'notAssembled' in decision) return undefined;
+    const { plan } = decision;
+    if (Object.keys(request.buildArgs).length > 0) return undefined;
+    const labels = Object.entries(request.labels);
+    if (!labels.every(([key, value]) => PLAIN_LABEL.test(key) && PLAIN_LABEL.test(value))) return undefined;
+    const [copied, base] = await Promise.all([
+      copiedEntries(request.contextDir, plan.copies),
+      this.docker.engine
+        .getImage(plan.baseImage)
+        .inspect()
+        .catch(() => undefined),
+    ]);
+    if ('notAssembled' in copied || !base) return undefined;
+    if (Object.keys(base.Config?.Volumes ?? {}).length > 0 || (base.Config?.OnBuild ?? []).length > 0) {
+      return undefined;
+    }
+    request.onStage('build');
+    const configuration = [
+      ...plan.configuration,
+      ...(labels.length > 0 ? [`LABEL ${labels.map(([key, value]) => `${key}=${value}`).join(' ')}`] : []),
+    ];
+    const imageId = await this.assemble(request, plan, copied.entries, configuration);
+    if (!imageId) return undefined;
+    const image = await this.docker.engine.getImage(imageId).inspect();
+    for (const line of assemblyLog(plan, copied.entries, Date.now() - started)) {
+      request.onOutput('build', `${line}\n`, 'stdout');
+    }
+    return { imageId, sizeBytes: image.Size, dependencyCacheHit: false };
+  }
+
+  /** One container from the base image, the copied files put into it, one commit: the new image's id. */
+  private async assemble(
+    request: ImageBuildRequest,
+    plan: AssemblyPlan,
+    entries: CopiedEntry[],
+    configuration: string[],
+  ): Promise<string | undefined> {
+    const separator = request.tag.lastIndexOf(':');
+    const [repo, tag] =
+      separator > request.tag.lastIndexOf('/')
+        ? [request.tag.slice(0, separator), request.tag.slice(separator + 1)]
+        : [request.tag, 'latest'];
+    let container: Docker.Container | undefined;
+    try {
+      container = await this.docker.engine.createContainer({ Image: plan.baseImage });
+      if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
+      if (entries.length > 0)
+        await container.putArchive(packEntries(request.contextDir, entries), { path: '/' });
+      if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
+      const committed = (await container.commit({ repo, tag, changes: configuration, pause: false })) as {
+        Id: string;
+      };
+      return committed.Id;
+    } catch (error) {
+      if (error instanceof BuildAbortedError) throw error;
+      request.onOutput(
+        'build',
+        `Assembling the image did not work (${(error as Error).message}); building it with Docker instead.\n`,
+        'stderr',
+      );
+      return undefined;
+    } finally {
+      // Not waited for: the image no longer needs it.
+      void container?.remove({ force: true, v: true }).catch(() => undefined);
+    }
+  }
+
   /** Docker normally removes them (forcerm); a cancelled build can leave one behind. */
   private async removeContainers(ids: Set<string>): Promise<void> {
     await Promise.all(
@@ -221,6 +310,21 @@ export function dockerignoreFilter(contextDir: string, dockerfilePath: string): 
     if (relativePath === '' || alwaysSent.has(relativePath)) return false;
     return rules.ignores(relativePath);
   };
+}
+
+/** What the build log says of an assembled image, in place of Docker's steps. */
+export function assemblyLog(plan: AssemblyPlan, entries: CopiedEntry[], durationMs: number): string[] {
+  const files = entries.filter((entry) => entry.kind !== 'directory');
+  const bytes = files.reduce((total, entry) => total + entry.size, 0);
+  return [
+    'The Dockerfile runs no commands, so the image is assembled without a build:',
+    `FROM ${plan.baseImage}`,
+    ...plan.copies.map(
+      (copy) => `COPY ${copy.sources.join(' ')} → ${copy.destination}${copy.intoDirectory ? '/' : ''}`,
+    ),
+    ...plan.configuration,
+    `${files.length} file(s), ${(bytes / 1024).toFixed(1)} KiB, put onto ${plan.baseImage}; image assembled in ${durationMs} ms`,
+  ];
 }
 
 /** Label keys and values that need no quoting and hold nothing Docker would expand (`$`) or unescape. */

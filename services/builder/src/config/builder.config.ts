@@ -36,6 +36,14 @@ export class BuilderConfig extends DockerServiceConfig {
   @Min(1)
   ARCHIVE_MAX_ENTRIES: number = 50_000;
 
+  /**
+   * A Dockerfile that runs no command (no RUN) is assembled: its files are put onto the base image and its
+   * configuration applied in one commit, instead of a container and a commit per step. False: always
+   * `docker build`.
+   */
+  @IsBoolean()
+  BUILD_ASSEMBLE_IMAGES: boolean = true;
+
   /** Allows file:// and local paths, and plain http, as git sources: for development and tests only. */
   @IsBoolean()
   ALLOW_LOCAL_SOURCES: boolean = false;
