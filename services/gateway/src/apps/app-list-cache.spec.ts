@@ -35,7 +35,7 @@ function deferred(): {
 describe('AppListCache', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('answers a repeated request from memory until the time is up', async () => {
+  it('answers a repeated request from memory while it is fresh', async () => {
     jest.useFakeTimers({ now: 1_000_000 });
     const cache = cacheFor(2_000);
     const load = jest.fn().mockResolvedValueOnce(page('first')).mockResolvedValueOnce(page('second'));
@@ -43,9 +43,73 @@ describe('AppListCache', () => {
     jest.setSystemTime(1_001_999);
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
     expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('answers a stale page at once while one request refreshes it, then the refreshed page', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = cacheFor(2_000);
+    const refresh = deferred();
+    const load = jest
+      .fn()
+      .mockResolvedValueOnce(page('first'))
+      .mockImplementationOnce(() => refresh.promise);
+    await cache.pageJson(actor, {}, load);
     jest.setSystemTime(1_002_001);
+    // Both polls are answered from memory; only one refresh runs.
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    expect(load).toHaveBeenCalledTimes(2);
+    refresh.resolve(page('second'));
+    await refresh.promise;
+    await Promise.resolve();
     expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
     expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('waits for a fresh page once the stale one is twice the cache time old', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = cacheFor(2_000);
+    const load = jest.fn().mockResolvedValueOnce(page('first')).mockResolvedValueOnce(page('second'));
+    await cache.pageJson(actor, {}, load);
+    jest.setSystemTime(1_004_001);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
+  });
+
+  it('keeps answering the stale page when its refresh fails, and tries again on the next poll', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = cacheFor(2_000);
+    const load = jest
+      .fn()
+      .mockResolvedValueOnce(page('first'))
+      .mockRejectedValueOnce(new Error('apps down'))
+      .mockResolvedValueOnce(page('second'));
+    await cache.pageJson(actor, {}, load);
+    jest.setSystemTime(1_002_001);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    await new Promise(jest.requireActual<typeof import('node:timers')>('node:timers').setImmediate);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    await new Promise(jest.requireActual<typeof import('node:timers')>('node:timers').setImmediate);
+    expect(load).toHaveBeenCalledTimes(3);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
+  });
+
+  it('never answers a stale page after a change, nor keeps a refresh that ran across one', async () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const cache = cacheFor(2_000);
+    const refresh = deferred();
+    const load = jest
+      .fn()
+      .mockResolvedValueOnce(page('first'))
+      .mockImplementationOnce(() => refresh.promise)
+      .mockResolvedValueOnce(page('after the change'));
+    await cache.pageJson(actor, {}, load);
+    jest.setSystemTime(1_002_001);
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
+    cache.forgetAll();
+    refresh.resolve(page('refreshed across the change'));
+    await refresh.promise;
+    await Promise.resolve();
+    expect(await cache.pageJson(actor, {}, load)).toBe(json('after the change'));
   });
 
   it('keeps callers, roles and pages apart', async () => {
@@ -118,4 +182,3 @@ describe('AppListCache', () => {
     expect(gunzipSync(await cache.pageGzipped(actor, {}, load)).toString('utf8')).toBe(json('new'));
   });
 });
-
