@@ -45,7 +45,11 @@ describe('AppListCache', () => {
     expect(load).toHaveBeenCalledTimes(1);
   });
 
-  it('answers a stale page at once while one request refreshes it, then the refreshed page', async () => {
+  /**
+   * A 2 s cache holding the page "first", which has just gone stale. Its next load is `refresh` (settled by
+   * the test), then `later`.
+   */
+  async function staleCache(...later: AppListDto[]) {
     jest.useFakeTimers({ now: 1_000_000 });
     const cache = cacheFor(2_000);
     const refresh = deferred();
@@ -53,15 +57,25 @@ describe('AppListCache', () => {
       .fn()
       .mockResolvedValueOnce(page('first'))
       .mockImplementationOnce(() => refresh.promise);
+    for (const list of later) load.mockResolvedValueOnce(list);
     await cache.pageJson(actor, {}, load);
     jest.setSystemTime(1_002_001);
+    /** Lets the refresh's callbacks run. */
+    const settled = async () => {
+      await refresh.promise.catch(() => undefined);
+      await Promise.resolve();
+    };
+    return { cache, refresh, load, settled };
+  }
+
+  it('answers a stale page at once while one request refreshes it, then the refreshed page', async () => {
+    const { cache, refresh, load, settled } = await staleCache();
     // Both polls are answered from memory; only one refresh runs.
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
     expect(load).toHaveBeenCalledTimes(2);
     refresh.resolve(page('second'));
-    await refresh.promise;
-    await Promise.resolve();
+    await settled();
     expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
     expect(load).toHaveBeenCalledTimes(2);
   });
@@ -76,39 +90,23 @@ describe('AppListCache', () => {
   });
 
   it('keeps answering the stale page when its refresh fails, and tries again on the next poll', async () => {
-    jest.useFakeTimers({ now: 1_000_000 });
-    const cache = cacheFor(2_000);
-    const load = jest
-      .fn()
-      .mockResolvedValueOnce(page('first'))
-      .mockRejectedValueOnce(new Error('apps down'))
-      .mockResolvedValueOnce(page('second'));
-    await cache.pageJson(actor, {}, load);
-    jest.setSystemTime(1_002_001);
+    const { cache, refresh, load, settled } = await staleCache(page('second'));
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
-    await new Promise(jest.requireActual<typeof import('node:timers')>('node:timers').setImmediate);
+    refresh.reject(new Error('apps down'));
+    await settled();
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
-    await new Promise(jest.requireActual<typeof import('node:timers')>('node:timers').setImmediate);
     expect(load).toHaveBeenCalledTimes(3);
+    await Promise.resolve();
+    await Promise.resolve();
     expect(await cache.pageJson(actor, {}, load)).toBe(json('second'));
   });
 
   it('never answers a stale page after a change, nor keeps a refresh that ran across one', async () => {
-    jest.useFakeTimers({ now: 1_000_000 });
-    const cache = cacheFor(2_000);
-    const refresh = deferred();
-    const load = jest
-      .fn()
-      .mockResolvedValueOnce(page('first'))
-      .mockImplementationOnce(() => refresh.promise)
-      .mockResolvedValueOnce(page('after the change'));
-    await cache.pageJson(actor, {}, load);
-    jest.setSystemTime(1_002_001);
+    const { cache, refresh, load, settled } = await staleCache(page('after the change'));
     expect(await cache.pageJson(actor, {}, load)).toBe(json('first'));
     cache.forgetAll();
     refresh.resolve(page('refreshed across the change'));
-    await refresh.promise;
-    await Promise.resolve();
+    await settled();
     expect(await cache.pageJson(actor, {}, load)).toBe(json('after the change'));
   });
 
