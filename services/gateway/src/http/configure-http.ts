@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { activeTraceId, httpServerSpans } from '@slipway/nest-telemetry';
@@ -7,6 +7,7 @@ import { corsOrigins, GatewayConfig } from '../config/gateway.config';
 import { keepRawBodyOfWebhooks } from '../hooks/raw-body';
 import { bodyParserErrors } from './body-errors';
 import { ProblemDetailsFilter } from './problem-details.filter';
+import { RequestValidationPipe } from './request-validation.pipe';
 import { securityHeaders } from './security-headers';
 import { serveWebPortal } from './web-portal';
 
@@ -47,7 +48,7 @@ export function configureHttp(nestApp: INestApplication, config: GatewayConfig):
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(
-    new ValidationPipe({
+    new RequestValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
