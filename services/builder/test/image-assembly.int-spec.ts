@@ -3,7 +3,12 @@ import { dockerSocketPath, ensureDockerAvailable, makeTempDir } from '@slipway/t
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DockerImageBuilder, ImageBuildError, ImageBuildRequest } from '../src/builds/docker-image-builder';
+import {
+  ASSEMBLY_ANCHOR_REPO,
+  DockerImageBuilder,
+  ImageBuildError,
+  ImageBuildRequest,
+} from '../src/builds/docker-image-builder';
 
 const BASE_IMAGE = 'slipway-local/node:20-bookworm';
 
@@ -76,7 +81,11 @@ describe('image assembly (real Docker)', () => {
       contextDir,
       dockerfilePath: 'Dockerfile',
       tag,
-      labels: { 'io.slipway.app': 'assembly-test' },
+      labels: {
+        'io.slipway.managed-by': 'slipway',
+        'io.slipway.kind': 'build',
+        'io.slipway.app': 'assembly-test',
+      },
       buildArgs: {},
       memoryBytes: 512 * 1024 * 1024,
       cpuPercent: 100,
@@ -146,7 +155,12 @@ describe('image assembly (real Docker)', () => {
       WorkingDir: '/srv/app',
       User: '1000',
       ExposedPorts: { '4000/tcp': {} },
-      Labels: expect.objectContaining({ 'io.slipway.app': 'assembly-test', 'org.example.team': 'web' }),
+      Labels: expect.objectContaining({
+        'io.slipway.managed-by': 'slipway',
+        'io.slipway.kind': 'build',
+        'io.slipway.app': 'assembly-test',
+        'org.example.team': 'web',
+      }),
     });
 
     // Every copied file, folder and link: type, mode, owner, link target and content.
@@ -162,6 +176,14 @@ describe('image assembly (real Docker)', () => {
     expect(assembledFiles).toContain('lib/tool.sh f 755 0:0');
     expect(assembledFiles).not.toContain('secret.txt');
     expect(assembledFiles).not.toContain('Dockerfile');
+
+    // Committed on the base's anchor, not on the base: assembled images come and go, and a build from the
+    // base that looks among its children for a cached step must not see one removed meanwhile.
+    const base = await docker.engine.getImage(BASE_IMAGE).inspect();
+    const anchor = await docker.engine.getImage(`${ASSEMBLY_ANCHOR_REPO}:${base.Id.slice(7, 19)}`).inspect();
+    expect(anchor.Parent).toBe(base.Id);
+    expect((await docker.engine.getImage(assembled.imageId).inspect()).Parent).toBe(anchor.Id);
+    expect(anchor.Config.Labels).toMatchObject({ 'io.slipway.managed-by': 'slipway' });
 
     const report = JSON.parse(await runOnce(assembled.imageId)) as Record<string, unknown>;
     expect(report).toEqual(JSON.parse(await runOnce(built.imageId)));

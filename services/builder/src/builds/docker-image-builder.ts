@@ -209,7 +209,7 @@ export class DockerImageBuilder {
       ...plan.configuration,
       ...(labels.length > 0 ? [`LABEL ${labels.map(([key, value]) => `${key}=${value}`).join(' ')}`] : []),
     ];
-    const imageId = await this.assemble(request, plan, copied.entries, configuration);
+    const imageId = await this.assemble(request, base.Id, copied.entries, configuration);
     if (!imageId) return undefined;
     const image = await this.docker.engine.getImage(imageId).inspect();
     for (const line of assemblyLog(plan, copied.entries, Date.now() - started)) {
@@ -218,25 +218,25 @@ export class DockerImageBuilder {
     return { imageId, sizeBytes: image.Size, dependencyCacheHit: false };
   }
 
-  /** One container from the base image, the copied files put into it, one commit: the new image's id. */
+  /**
+   * One container from the base image's anchor, the copied files put into it, one commit: the new image's
+   * id. Docker's failures are reported and leave the image to `docker build`.
+   */
   private async assemble(
     request: ImageBuildRequest,
-    plan: AssemblyPlan,
+    baseImageId: string,
     entries: CopiedEntry[],
     configuration: string[],
   ): Promise<string | undefined> {
-    const separator = request.tag.lastIndexOf(':');
-    const [repo, tag] =
-      separator > request.tag.lastIndexOf('/')
-        ? [request.tag.slice(0, separator), request.tag.slice(separator + 1)]
-        : [request.tag, 'latest'];
     let container: Docker.Container | undefined;
     try {
-      container = await this.docker.engine.createContainer({ Image: plan.baseImage });
+      const anchor = await this.assemblyAnchor(baseImageId);
+      container = await this.docker.engine.createContainer({ Image: anchor });
       if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
       if (entries.length > 0)
         await container.putArchive(packEntries(request.contextDir, entries), { path: '/' });
       if (request.signal.aborted) throw new BuildAbortedError(request.signal.reason);
+      const [repo, tag] = splitTag(request.tag);
       const committed = (await container.commit({ repo, tag, changes: configuration, pause: false })) as {
         Id: string;
       };
@@ -252,6 +252,36 @@ export class DockerImageBuilder {
     } finally {
       // Not waited for: the image no longer needs it.
       void container?.remove({ force: true, v: true }).catch(() => undefined);
+    }
+  }
+
+  /**
+   * The image assembled images are committed on, per base image: the base with Slipway's `managed-by`
+   * label, tagged `slipway/assembly-anchor:<base id>` and kept. Why not the base itself: the classic builder
+   * looks for a cached step among the base's children and fails ("unable to find image") when one is removed
+   * while it looks. Assembled images come and go with every deploy (old ones are pruned), and any build from
+   * the same base, Slipway's or anyone's on the host, would race with their removal; as children of the
+   * anchor they are out of that list. The label keeps the anchor from ever matching a build step's cache.
+   */
+  private async assemblyAnchor(baseImageId: string): Promise<string> {
+    const tag = baseImageId.replace(/^sha256:/, '').slice(0, 12);
+    const name = `${ASSEMBLY_ANCHOR_REPO}:${tag}`;
+    const existing = await this.docker.engine
+      .getImage(name)
+      .inspect()
+      .catch(() => undefined);
+    if (existing?.Parent === baseImageId) return existing.Id;
+    const container = await this.docker.engine.createContainer({ Image: baseImageId });
+    try {
+      const committed = (await container.commit({
+        repo: ASSEMBLY_ANCHOR_REPO,
+        tag,
+        changes: [`LABEL ${SLIPWAY_MANAGED_BY_LABEL}`],
+        pause: false,
+      })) as { Id: string };
+      return committed.Id;
+    } finally {
+      await container.remove({ force: true, v: true }).catch(() => undefined);
     }
   }
 
@@ -310,6 +340,18 @@ export function dockerignoreFilter(contextDir: string, dockerfilePath: string): 
     if (relativePath === '' || alwaysSent.has(relativePath)) return false;
     return rules.ignores(relativePath);
   };
+}
+
+/** Where the anchors of assembled images are tagged (see assemblyAnchor). */
+export const ASSEMBLY_ANCHOR_REPO = 'slipway/assembly-anchor';
+const SLIPWAY_MANAGED_BY_LABEL = 'io.slipway.managed-by=slipway';
+
+/** `repo:tag` (the tag after the last `:` that follows the last `/`), `latest` when there is none. */
+function splitTag(reference: string): [string, string] {
+  const separator = reference.lastIndexOf(':');
+  return separator > reference.lastIndexOf('/')
+    ? [reference.slice(0, separator), reference.slice(separator + 1)]
+    : [reference, 'latest'];
 }
 
 /** What the build log says of an assembled image, in place of Docker's steps. */
