@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  assemblyLog,
   dockerignoreFilter,
   InstructionStage,
   LABELLED_DOCKERFILE,
@@ -196,5 +197,33 @@ describe('stepsWithLabel', () => {
 
   it('leaves the map alone when the labels went through the API (their steps come last)', () => {
     expect(stepsWithLabel(request, undefined)).toEqual(request);
+  });
+});
+
+describe('assemblyLog', () => {
+  it('says what was copied where and what was set on the image, apart from each other', () => {
+    const plan = {
+      baseImage: 'slipway-local/node:20-bookworm',
+      copies: [{ sources: ['server.js'], destination: '/app', intoDirectory: true }],
+      configuration: ['WORKDIR /app', 'CMD ["node", "server.js"]'],
+    };
+    const entry = { source: 'server.js', target: '/app/server.js', mode: 0o644, mtime: new Date(0) };
+    expect(
+      assemblyLog(
+        plan,
+        [
+          { ...entry, kind: 'file', size: 1536 },
+          { ...entry, target: '/app', kind: 'directory', size: 0 },
+        ],
+        180,
+      ),
+    ).toEqual([
+      'The Dockerfile runs no commands, so the image is assembled without a build:',
+      'Base image: slipway-local/node:20-bookworm',
+      'Copied: server.js → /app/',
+      'Set on the image: WORKDIR /app',
+      'Set on the image: CMD ["node", "server.js"]',
+      '1 file(s), 1.5 KiB, put onto slipway-local/node:20-bookworm; image assembled in 180 ms',
+    ]);
   });
 });

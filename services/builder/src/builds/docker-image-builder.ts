@@ -360,11 +360,12 @@ export function assemblyLog(plan: AssemblyPlan, entries: CopiedEntry[], duration
   const bytes = files.reduce((total, entry) => total + entry.size, 0);
   return [
     'The Dockerfile runs no commands, so the image is assembled without a build:',
-    `FROM ${plan.baseImage}`,
+    `Base image: ${plan.baseImage}`,
+    // Files first, then the configuration they are committed with (not the Dockerfile's order).
     ...plan.copies.map(
-      (copy) => `COPY ${copy.sources.join(' ')} → ${copy.destination}${copy.intoDirectory ? '/' : ''}`,
+      (copy) => `Copied: ${copy.sources.join(' ')} → ${copy.destination}${copy.intoDirectory ? '/' : ''}`,
     ),
-    ...plan.configuration,
+    ...plan.configuration.map((instruction) => `Set on the image: ${instruction}`),
     `${files.length} file(s), ${(bytes / 1024).toFixed(1)} KiB, put onto ${plan.baseImage}; image assembled in ${durationMs} ms`,
   ];
 }
